@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PLOTLY_JS := static/vendor/plotly-basic.min.js
+
+.PHONY: run test validate schema vendor bench clean
+
+$(BIN)/timeline: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# plotly.js basic bundle from npm (pinned in package-lock.json); the app falls back to the
+# full bundle shipped inside the Python plotly package when npm is not available.
+$(PLOTLY_JS): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --silent --no-audit --no-fund && mkdir -p static/vendor && \
+	  cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js $@; \
+	else echo "npm not found: serving the full plotly.js bundle from the Python package"; fi
+
+vendor: $(PLOTLY_JS)
+
+run: $(BIN)/timeline vendor
+	$(BIN)/timeline serve --host $(HOST) --port $(PORT)
+
+test: $(BIN)/timeline vendor
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+validate: $(BIN)/timeline
+	$(BIN)/timeline validate
+
+schema: $(BIN)/timeline
+	$(BIN)/timeline schema > timeline_data/schema.json
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,1 @@
+"""Chip Controls Timeline: the reference timeline of US-China semiconductor export controls."""

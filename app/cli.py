@@ -1,0 +1,115 @@
+"""The `timeline` command: serve, validate, schema, export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from app.settings import Settings
+
+
+def _data_dir(arg: str | None) -> Path:
+    return Path(arg) if arg else Settings().data
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from app.store import StoreError, load_snapshot
+
+    folder = _data_dir(args.data)
+    try:
+        snap = load_snapshot(folder)
+    except StoreError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found in {folder}", file=sys.stderr)
+        return 1
+    years = Counter(e.date.year for e in snap.events)
+    status = Counter(e.status for e in snap.events)
+    span = f"{snap.events[0].date}..{snap.events[-1].date}" if snap.events else "empty"
+    print(
+        f"ok: {len(snap.events)} events ({status['official']} official, {status['reported']} reported), "
+        f"{span}, hash {snap.content_hash}"
+    )
+    if args.verbose:
+        print("by year:  " + ", ".join(f"{y}: {n}" for y, n in sorted(years.items())))
+        actors = Counter(e.primary_actor for e in snap.events)
+        print("by actor: " + ", ".join(f"{a}: {n}" for a, n in actors.most_common()))
+        sides = Counter(snap.side_of(e) for e in snap.events)
+        print("by side:  " + ", ".join(f"{a}: {n}" for a, n in sides.most_common()))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from app.schema import event_schema
+
+    print(json.dumps(event_schema(_data_dir(args.data)), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.data:
+        os.environ["TIMELINE_DATA"] = str(Path(args.data).resolve())
+    if args.watch:
+        os.environ["TIMELINE_WATCH"] = "true"
+    settings = Settings()
+    workers = args.workers or settings.workers
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.export import export_site
+
+    written = export_site(_data_dir(args.data), Path(args.out), base_url=args.base_url)
+    print(f"wrote {written} files to {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="timeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check every event file; list all problems")
+    p.add_argument("--data", help="data folder (default: $TIMELINE_DATA or ./timeline_data)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print counts by year, actor and side")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of an event file")
+    p.add_argument("--data", help="data folder whose taxonomy fills the enums")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("serve", help="run the web app with uvicorn")
+    p.add_argument("--data", help="data folder")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=0, help="worker processes (default: $TIMELINE_WORKERS or 1)")
+    p.add_argument("--watch", action="store_true", help="reload the store when data files change")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export", help="write a static site")
+    p.add_argument("--data", help="data folder")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--base-url", default="", help="absolute base URL for feeds and embed codes")
+    p.set_defaults(func=cmd_export)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

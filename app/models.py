@@ -1,0 +1,218 @@
+"""Pydantic models: the single definition of an event, the taxonomy and a query.
+
+The JSON Schema for editors (`timeline schema`), the OpenAPI document and the validation
+messages all come from these classes; nothing else re-describes the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=60)]
+EventId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _http_url(value: str) -> str:
+    """Accept only absolute http(s) URLs with a host; anything else (javascript:, data:,
+    relative paths, embedded whitespace) is rejected at load time."""
+    if _CONTROL_CHARS.search(value) or any(ch.isspace() for ch in value):
+        raise ValueError("URL must not contain whitespace or control characters")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError("URL must start with http:// or https://")
+    if not parts.netloc or not parts.hostname:
+        raise ValueError("URL must have a host")
+    return value
+
+
+HttpUrlStr = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_http_url)]
+
+
+class Strict(BaseModel):
+    """Base for data-file models: unknown fields are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in both languages of the timeline."""
+
+    en: NonEmpty = Field(description="English text")
+    zh: NonEmpty = Field(description="Simplified Chinese text (简体中文)")
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Source(Strict):
+    """A source the curator actually read: a URL, a formal citation (e.g. '87 FR 62186'), or both."""
+
+    url: HttpUrlStr | None = Field(None, description="http(s) address of the page read")
+    citation: NonEmpty | None = Field(None, description="formal citation, e.g. '87 FR 62186'")
+    publisher: NonEmpty = Field(description="who published it; mirrors say so, e.g. 'Reuters (via The Straits Times)'")
+    title: NonEmpty = Field(description="the source's title")
+    date: dt.date | None = Field(None, description="the source's own date")
+    note: NonEmpty | None = Field(None, description="e.g. 'translation', 'mirror of the FR document'")
+
+    @model_validator(mode="after")
+    def _url_or_citation(self) -> "Source":
+        if not self.url and not self.citation:
+            raise ValueError("a source needs a url or a citation")
+        return self
+
+
+class Related(Strict):
+    """A link from this event to another, e.g. a countermeasure that responds to a rule."""
+
+    id: EventId = Field(description="id of the other event")
+    relation: Key = Field(description="a relation key from taxonomy.yaml (responds-to, amends, ...)")
+
+
+class Event(Strict):
+    """One event of the timeline; one YAML file in timeline_data/events/."""
+
+    id: EventId = Field(description="kebab-case, prefixed with the date; equals the file stem")
+    date: dt.date = Field(description="date of the announcement or action")
+    date_precision: Literal["day", "month", "year"] = Field("day", description="how precise `date` is")
+    published_date: dt.date | None = Field(None, description="official publication (e.g. Federal Register) date, if different")
+    effective_date: dt.date | None = Field(None, description="date the measure took effect, if different")
+    end_date: dt.date | None = Field(None, description="date the measure ended or was suspended")
+    date_note: Text | None = Field(None, description="how the dates were chosen where sources differ")
+    title: Text
+    summary: Text = Field(description="what happened, neutral, in the curator's words")
+    context: Text | None = Field(None, description="why it matters / what it answered, neutral")
+    actors: Annotated[list[Key], Field(min_length=1, max_length=10)] = Field(description="actor keys; the first is the primary actor")
+    category: Key = Field(description="a category key from taxonomy.yaml")
+    technologies: Annotated[list[Key], Field(max_length=20)] = Field(default_factory=list)
+    entities: Annotated[list[NonEmpty], Field(max_length=100)] = Field(default_factory=list, description="companies, products and measures named")
+    significance: Annotated[int, Field(ge=1, le=3)] = Field(description="1 minor, 2 notable, 3 landmark")
+    status: Literal["official", "reported"] = Field(description="official act, or known from press reports only")
+    sources: Annotated[list[Source], Field(min_length=1, max_length=30)]
+    related: Annotated[list[Related], Field(max_length=50)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_and_id(self) -> "Event":
+        if not self.id.startswith(self.date.isoformat()):
+            raise ValueError(f"id must start with the event date {self.date.isoformat()}")
+        if self.end_date and self.end_date < self.date:
+            raise ValueError("end_date must not be before date")
+        if len({(r.id, r.relation) for r in self.related}) != len(self.related):
+            raise ValueError("related lists the same link twice")
+        if any(r.id == self.id for r in self.related):
+            raise ValueError("an event cannot be related to itself")
+        return self
+
+    @property
+    def primary_actor(self) -> str:
+        return self.actors[0]
+
+
+# --- taxonomy ---------------------------------------------------------------------------
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Side(Strict):
+    label: Text
+    colour: Colour
+
+
+class Actor(Strict):
+    label: Text
+    side: Key
+
+
+class Category(Strict):
+    label: Text
+    colour: Colour
+
+
+class Technology(Strict):
+    label: Text
+
+
+class Relation(Strict):
+    label: Text
+    inverse: Text
+
+
+class Taxonomy(Strict):
+    """The controlled vocabularies (timeline_data/taxonomy.yaml)."""
+
+    sides: dict[Key, Side]
+    actors: dict[Key, Actor]
+    categories: dict[Key, Category]
+    technologies: dict[Key, Technology]
+    relations: dict[Key, Relation]
+
+    @model_validator(mode="after")
+    def _actor_sides_known(self) -> "Taxonomy":
+        for key, actor in self.actors.items():
+            if actor.side not in self.sides:
+                raise ValueError(f"actor {key!r} has unknown side {actor.side!r}")
+        return self
+
+
+# --- queries ----------------------------------------------------------------------------
+
+Lang = Literal["en", "zh"]
+Sort = Literal["date", "-date"]
+
+
+class EventQuery(BaseModel):
+    """The filters shared by the API, the explorer, the embed and every export.
+
+    Repeated values of one filter are ORed; different filters are ANDed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date_from: dt.date | None = Field(None, description="first date, inclusive")
+    date_to: dt.date | None = Field(None, description="last date, inclusive")
+    actor: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    technology: tuple[str, ...] = ()
+    side: tuple[str, ...] = ()
+    entity: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    q: str | None = None
+    significance: int | None = Field(None, ge=1, le=3)
+    sort: Sort = "date"
+
+    def filter_items(self) -> list[tuple[str, str]]:
+        """The query as URL parameters (stable order), for links that keep the view."""
+        items: list[tuple[str, str]] = []
+        if self.date_from:
+            items.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            items.append(("to", self.date_to.isoformat()))
+        for name in ("actor", "category", "technology", "side", "entity", "status"):
+            items.extend((name, v) for v in getattr(self, name))
+        if self.q:
+            items.append(("q", self.q))
+        if self.significance:
+            items.append(("significance", str(self.significance)))
+        if self.sort != "date":
+            items.append(("sort", self.sort))
+        return items
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.filter_items()

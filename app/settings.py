@@ -1,0 +1,25 @@
+"""One settings object, read from the environment (prefix TIMELINE_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TIMELINE_", frozen=True)
+
+    data: Path = Field(ROOT / "timeline_data", description="folder holding taxonomy.yaml and events/")
+    base_url: str = Field("", description="public base URL (e.g. https://timeline.example.org); empty: taken from each request")
+    default_lang: Literal["en", "zh"] = Field("en", description="language when neither lang= nor Accept-Language decides")
+    cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for API and pages, in seconds")
+    watch: bool = Field(False, description="reload the store when files in the data folder change")
+    workers: int = Field(1, ge=1, description="uvicorn worker processes")
+    log_level: str = Field("info", description="log level: debug, info, warning, error")
+    static_dir: Path = Field(ROOT / "static", description="folder of static assets")
+    templates_dir: Path = Field(ROOT / "templates", description="folder of Jinja2 templates")

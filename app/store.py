@@ -1,0 +1,252 @@
+"""Load the YAML event store into an immutable, indexed snapshot.
+
+`load_snapshot(folder)` reads every file, collects *all* problems (file, line, field,
+message) and either returns a `Snapshot` or raises `StoreError` with the full list.
+`StoreHolder` keeps the current snapshot for the web app and swaps in a new one on
+reload in a single assignment; a failed reload keeps the last good snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from pydantic import ValidationError
+
+from app import yamlfile
+from app.models import Event, Taxonomy
+from app.yamlfile import Problem
+
+log = logging.getLogger("timeline.store")
+
+TAXONOMY_FILE = "taxonomy.yaml"
+EVENTS_DIR = "events"
+
+
+class StoreError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.column, p.field))
+        super().__init__(f"{len(self.problems)} problem(s) in the event store")
+
+
+def fold(text: str) -> str:
+    """Normalise text for search: NFKC (full-width forms), case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An immutable view of the store. Events are sorted by (date, id)."""
+
+    events: tuple[Event, ...]
+    taxonomy: Taxonomy
+    content_hash: str
+    loaded_at: dt.datetime
+    files: Mapping[str, str]  # event id -> path relative to the data folder
+    by_id: Mapping[str, int] = field(init=False)
+    index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
+    search_text: tuple[str, ...] = field(init=False)
+    inverse_related: Mapping[str, tuple[tuple[str, str], ...]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "by_id", MappingProxyType({e.id: i for i, e in enumerate(self.events)}))
+        index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        inverse: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for i, event in enumerate(self.events):
+            for actor in event.actors:
+                index["actor"][actor].add(i)
+            index["side"][self.taxonomy.actors[event.primary_actor].side].add(i)
+            index["category"][event.category].add(i)
+            for tech in event.technologies:
+                index["technology"][tech].add(i)
+            for entity in event.entities:
+                index["entity"][fold(entity)].add(i)
+            index["status"][event.status].add(i)
+            index["year"][str(event.date.year)].add(i)
+            for link in event.related:
+                inverse[link.id].append((event.id, link.relation))
+        set_(self, "index", MappingProxyType({
+            name: MappingProxyType({k: frozenset(v) for k, v in values.items()})
+            for name, values in index.items()
+        }))
+        set_(self, "search_text", tuple(_search_text(e) for e in self.events))
+        set_(self, "inverse_related", MappingProxyType({k: tuple(v) for k, v in inverse.items()}))
+
+    def get(self, event_id: str) -> Event | None:
+        i = self.by_id.get(event_id)
+        return None if i is None else self.events[i]
+
+    def side_of(self, event: Event) -> str:
+        return self.taxonomy.actors[event.primary_actor].side
+
+    @property
+    def last_event_date(self) -> dt.date | None:
+        return self.events[-1].date if self.events else None
+
+
+def _search_text(event: Event) -> str:
+    parts = [event.id, event.title.en, event.title.zh, event.summary.en, event.summary.zh]
+    if event.context:
+        parts += [event.context.en, event.context.zh]
+    parts += event.entities
+    return fold("\n".join(parts))
+
+
+def _validation_problems(exc: ValidationError, located: yamlfile.Located, display: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        line, col = located.position(loc, key=err["type"] == "extra_forbidden")
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; see docs/DATA.md)"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        problems.append(Problem(display, line, col, yamlfile.field_name(loc), message))
+    return problems
+
+
+def _load_taxonomy(folder: Path, problems: list[Problem]) -> Taxonomy | None:
+    path = folder / TAXONOMY_FILE
+    display = str(path)
+    if not path.is_file():
+        problems.append(Problem(display, 1, 1, "", "taxonomy file is missing"))
+        return None
+    try:
+        located = yamlfile.load(path, display)
+        return Taxonomy.model_validate(located.data)
+    except yamlfile.YamlFileError as exc:
+        problems.append(exc.problem)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, located, display))
+    return None
+
+
+def _check_taxonomy_keys(event: Event, tax: Taxonomy, located: yamlfile.Located, display: str) -> list[Problem]:
+    problems = []
+
+    def check(loc: tuple, value: str, vocab: Mapping, name: str) -> None:
+        if value not in vocab:
+            line, col = located.position(loc)
+            known = ", ".join(sorted(vocab))
+            problems.append(Problem(display, line, col, yamlfile.field_name(loc),
+                                    f"unknown {name} {value!r} (known: {known})"))
+
+    for i, actor in enumerate(event.actors):
+        check(("actors", i), actor, tax.actors, "actor")
+    check(("category",), event.category, tax.categories, "category")
+    for i, tech in enumerate(event.technologies):
+        check(("technologies", i), tech, tax.technologies, "technology")
+    for i, link in enumerate(event.related):
+        check(("related", i, "relation"), link.relation, tax.relations, "relation")
+    return problems
+
+
+def load_snapshot(folder: Path | str) -> Snapshot:
+    """Read and validate the whole store; raise StoreError listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
+    taxonomy = _load_taxonomy(folder, problems)
+    events_dir = folder / EVENTS_DIR
+    paths = sorted(p for p in events_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if events_dir.is_dir() else []
+    if not events_dir.is_dir():
+        problems.append(Problem(str(events_dir), 1, 1, "", "events folder is missing"))
+
+    digest = hashlib.sha256()
+    if (folder / TAXONOMY_FILE).is_file():
+        digest.update((folder / TAXONOMY_FILE).read_bytes())
+    events: list[Event] = []
+    files: dict[str, str] = {}
+    located_by_id: dict[str, tuple[yamlfile.Located, str]] = {}
+    for path in paths:
+        display = str(path)
+        rel = path.relative_to(folder).as_posix()
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            located = yamlfile.load(path, display)
+        except yamlfile.YamlFileError as exc:
+            problems.append(exc.problem)
+            continue
+        if not isinstance(located.data, dict):
+            problems.append(Problem(display, 1, 1, "", "an event file must be a mapping of fields"))
+            continue
+        try:
+            event = Event.model_validate(located.data)
+        except ValidationError as exc:
+            problems.extend(_validation_problems(exc, located, display))
+            continue
+        if event.id != path.stem:
+            line, col = located.position(("id",))
+            problems.append(Problem(display, line, col, "id", f"id {event.id!r} must equal the file name {path.stem!r}"))
+            continue
+        if event.id in files:
+            line, col = located.position(("id",))
+            problems.append(Problem(display, line, col, "id", f"duplicate id {event.id!r} (also in {folder / files[event.id]})"))
+            continue
+        if taxonomy is not None:
+            problems.extend(_check_taxonomy_keys(event, taxonomy, located, display))
+        files[event.id] = rel
+        located_by_id[event.id] = (located, display)
+        events.append(event)
+
+    for event in events:
+        located, display = located_by_id[event.id]
+        for i, link in enumerate(event.related):
+            if link.id not in files:
+                line, col = located.position(("related", i, "id"))
+                problems.append(Problem(display, line, col, f"related[{i}].id", f"no event with id {link.id!r}"))
+
+    if problems or taxonomy is None:
+        raise StoreError(problems)
+    events.sort(key=lambda e: (e.date, e.id))
+    return Snapshot(
+        events=tuple(events),
+        taxonomy=taxonomy,
+        content_hash=digest.hexdigest()[:20],
+        loaded_at=dt.datetime.now(dt.timezone.utc),
+        files=MappingProxyType(files),
+    )
+
+
+class StoreHolder:
+    """Holds the current snapshot; reloads swap it in one assignment."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.snapshot: Snapshot = load_snapshot(self.folder)  # fail fast at start-up
+        self.last_error: list[str] = []
+        self.last_reload: dt.datetime = self.snapshot.loaded_at
+        self._lock = threading.Lock()
+
+    def reload(self) -> bool:
+        """Try to load the folder again. On success swap the snapshot; on failure keep the
+        last good one, record and log the problems. Returns whether it succeeded."""
+        with self._lock:
+            self.last_reload = dt.datetime.now(dt.timezone.utc)
+            try:
+                snapshot = load_snapshot(self.folder)
+            except StoreError as exc:
+                self.last_error = [str(p) for p in exc.problems]
+                log.error("reload failed, still serving %s: %s", self.snapshot.content_hash,
+                          "; ".join(self.last_error[:20]))
+                return False
+            except OSError as exc:
+                self.last_error = [f"{self.folder}: {exc}"]
+                log.error("reload failed: %s", exc)
+                return False
+            self.last_error = []
+            if snapshot.content_hash != self.snapshot.content_hash:
+                log.info("reloaded: %d events, hash %s", len(snapshot.events), snapshot.content_hash)
+                self.snapshot = snapshot
+            return True

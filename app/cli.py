@@ -58,6 +58,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.watch:
         os.environ["TIMELINE_WATCH"] = "true"
     settings = Settings()
+    from app.store import StoreError, load_snapshot
+
+    try:  # fail before forking workers, with every problem listed
+        load_snapshot(settings.data)
+    except StoreError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"cannot serve: {len(exc.problems)} problem(s) in {settings.data} (run `timeline validate`)",
+              file=sys.stderr)
+        return 1
     workers = args.workers or settings.workers
     uvicorn.run(
         "app.main:create_app",

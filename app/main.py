@@ -2,22 +2,120 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import asyncio
+import contextlib
+import ipaddress
+import logging
+from typing import Annotated
 
+from fastapi import FastAPI, Path, Request
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
+
+from app import api, errors, pages
+from app.assets import IMMUTABLE, REVALIDATE, Assets
+from app.httpcache import PreparedCache, send
+from app.params import ProblemError
+from app.security import SecurityHeaders
 from app.settings import Settings
 from app.store import StoreHolder
+
+log = logging.getLogger("timeline")
+
+DESCRIPTION = """
+The reference timeline of US–China semiconductor export controls: tariffs, export-control rules,
+entity listings, licence decisions, investigations and the countermeasures that answered them,
+from 2018 to the present. Every event carries its date(s), both sides' labels in English and
+简体中文, and the sources it was checked against.
+
+All list endpoints share one set of filters (the same ones the explorer `/` and the embed
+`/embed` take). Responses carry strong `ETag`s (send `If-None-Match` for a 304), `Cache-Control`,
+and are gzip/brotli-compressed when asked. CORS is open for GET.
+"""
+
+
+async def _watch(holder: StoreHolder) -> None:
+    from watchfiles import awatch
+
+    async for _changes in awatch(holder.folder, debounce=300, step=100):
+        await asyncio.to_thread(holder.reload)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":%(message)r}')
     holder = StoreHolder(settings.data)
-    app = FastAPI(title="Chip Controls Timeline")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        task = asyncio.create_task(_watch(holder)) if settings.watch else None
+        log.info("serving %d events from %s (hash %s)", len(holder.snapshot.events), settings.data,
+                 holder.snapshot.content_hash)
+        yield
+        if task:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(
+        title="Chip Controls Timeline API",
+        version="1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[{"name": "events", "description": "Events, facets and vocabularies."},
+                      {"name": "operations", "description": "Health and reload."}],
+    )
     app.state.settings = settings
     app.state.store = holder
+    app.state.prepared = PreparedCache()
+    app.state.assets = Assets(settings.static_dir)
 
-    @app.get("/healthz")
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness")
     def healthz() -> dict:
         snap = holder.snapshot
-        return {"status": "ok", "events": len(snap.events), "hash": snap.content_hash}
+        return {
+            "status": "ok", "events": len(snap.events), "hash": snap.content_hash,
+            "loaded_at": snap.loaded_at.isoformat(), "last_reload_error": holder.last_error or None,
+        }
 
+    @app.get("/readyz", tags=["operations"], summary="Readiness: the store is loaded",
+             responses={503: errors.PROBLEM_RESPONSE})
+    def readyz() -> JSONResponse:
+        snap = holder.snapshot
+        body = {"ready": bool(snap.events), "events": len(snap.events), "hash": snap.content_hash,
+                "last_reload": holder.last_reload.isoformat(), "last_reload_error": holder.last_error or None}
+        return JSONResponse(body, status_code=200 if snap.events else 503, headers={"Cache-Control": "no-store"})
+
+    @app.post("/-/reload", tags=["operations"], summary="Reload the data folder (from this machine only)",
+              responses={403: errors.PROBLEM_RESPONSE, 409: errors.PROBLEM_RESPONSE})
+    def reload(request: Request) -> JSONResponse:
+        client = request.client.host if request.client else ""
+        try:
+            local = ipaddress.ip_address(client).is_loopback
+        except ValueError:
+            local = False
+        if not local or request.headers.get("x-forwarded-for"):
+            raise ProblemError(403, "reload is allowed from the local machine only")
+        ok = holder.reload()
+        body = {"ok": ok, "events": len(holder.snapshot.events), "hash": holder.snapshot.content_hash,
+                "errors": holder.last_error}
+        return JSONResponse(body, status_code=200 if ok else 409, headers={"Cache-Control": "no-store"})
+
+    @app.get("/static/{name:path}", include_in_schema=False)
+    def static(request: Request, name: Annotated[str, Path(max_length=200)]) -> Response:
+        asset = app.state.assets.get(name)
+        if asset is None:
+            raise ProblemError(404, f"no static file {name!r}")
+        immutable = request.query_params.get("v") == asset.version
+        return send(request, asset.prepared, IMMUTABLE if immutable else REVALIDATE)
+
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
+                       allow_headers=["If-None-Match", "Accept", "Accept-Language"],
+                       expose_headers=["ETag", "Link", "X-Total-Count"], max_age=86400)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -1,0 +1,170 @@
+"""The JSON API: /events (every format), /events/{id}, /facets, /taxonomy."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from app import query as q
+from app.httpcache import prepare, send
+from app.params import EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor
+from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, event_json, json_bytes
+from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
+
+router = APIRouter(tags=["events"])
+
+PROBLEM = {"content": {"application/problem+json": {}}, "description": "A readable error (RFC 9457 problem details)."}
+ERRORS: dict[int | str, dict[str, Any]] = {400: PROBLEM, 422: PROBLEM}
+
+EVENT_EXAMPLE = {
+    "id": "2022-10-07-bis-advanced-computing-rule",
+    "date": "2022-10-07",
+    "title": {"en": "…", "zh": "…"},
+    "actors": ["us-bis"],
+    "category": "export-control-rule",
+    "side": "us",
+    "url": "https://example.org/event/2022-10-07-bis-advanced-computing-rule",
+}
+
+
+def _render_events(request: Request, params: EventsParams, fmt: str | None) -> Response:
+    snap = snapshot(request)
+    name = (fmt or params.format or "json").lower()
+    renderer = RENDERERS.get(name) or BY_EXTENSION.get(name)
+    if renderer is None:
+        raise ProblemError(400, f"unknown format {name!r}; known: {', '.join(RENDERERS)}", "format")
+
+    def build():
+        query = params.to_query(snap)
+        offset = decode_cursor(params.cursor) if params.cursor else 0
+        page = q.page(snap, query, offset, params.limit)
+        next_url = None
+        if page.next_offset is not None:
+            items = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+            items.append(("cursor", encode_cursor(page.next_offset)))
+            next_url = f"{base_url(request)}{request.url.path}?{urlencode(items)}"
+        ctx = RenderContext(
+            snapshot=snap, page=page, query=query, base_url=base_url(request),
+            lang=params.lang or "en", self_url=str(request.url), next_url=next_url,
+            facets=q.facets(snap, query) if params.facets else None, bom=params.bom,
+        )
+        headers = [("Access-Control-Expose-Headers", "ETag, Link")]
+        if next_url:
+            headers.append(("Link", f'<{next_url}>; rel="next"'))
+        headers.append(("X-Total-Count", str(page.total)))
+        if renderer.attachment:
+            headers.append(("Content-Disposition", f'attachment; filename="chip-controls-timeline.{renderer.extension}"'))
+        return prepare(renderer.render(ctx), renderer.media_type, tuple(headers))
+
+    prepared = prepared_cache(request).get_or_build(cache_key(request, name), build)
+    return send(request, prepared, cache_control(request))
+
+
+FORMATS_DOC = (
+    "Formats: JSON (default), CSV, iCalendar, Atom, TimelineJS JSON, JSON-LD; choose with `format=` or a "
+    "file extension (`/events.csv`, `/events.ics`, `/events.atom`, `/events.timelinejs.json`, `/events.jsonld`)."
+)
+
+
+@router.get(
+    "/events",
+    summary="List events",
+    description="The events matching the filters, oldest first by default, paginated with `limit` and an opaque "
+    "`cursor`; the body carries `total` and a `next` URL, also sent as a `Link: rel=\"next\"` header. " + FORMATS_DOC,
+    responses={200: {"description": "A page of events.", "content": {
+        "application/json": {"example": {"total": 1, "count": 1, "offset": 0, "limit": 50, "next": None,
+                                         "snapshot": "…", "events": [EVENT_EXAMPLE]}},
+        "text/csv": {}, "text/calendar": {}, "application/atom+xml": {}, "application/ld+json": {}}},
+        **ERRORS},
+)
+def list_events(request: Request, params: Annotated[EventsParams, Query()]) -> Response:
+    return _render_events(request, params, None)
+
+
+@router.get(
+    "/events.{ext}",
+    summary="List events as a file",
+    description="Same as /events, format chosen by the extension: json, csv, ics, atom, timelinejs.json, jsonld.",
+    responses={200: {"description": "A page of events in the chosen format."}, **ERRORS},
+)
+def list_events_ext(
+    request: Request,
+    params: Annotated[EventsParams, Query()],
+    ext: Annotated[str, Path(description="json, csv, ics, atom, timelinejs.json or jsonld", examples=["csv"])],
+) -> Response:
+    return _render_events(request, params, ext)
+
+
+@router.get(
+    "/events/{event_id}",
+    summary="One event",
+    description="One event with its related events resolved: `related` (links this event makes, with the other "
+    "event's title and date) and `referenced_by` (events that link to this one).",
+    responses={200: {"description": "The event.", "content": {"application/json": {"example": EVENT_EXAMPLE}}},
+               404: PROBLEM},
+)
+def get_event(
+    request: Request,
+    event_id: Annotated[str, Path(max_length=200, description="Event id", examples=["2022-10-07-bis-advanced-computing-rule"])],
+) -> Response:
+    snap = snapshot(request)
+    event = snap.get(event_id)
+    if event is None:
+        raise ProblemError(404, f"no event with id {event_id!r}", "event_id")
+
+    def build():
+        base = base_url(request)
+        tax = snap.taxonomy
+        data = event_json(snap, event, base)
+
+        def brief(other_id: str, relation: str, inverse: bool) -> dict:
+            other = snap.get(other_id)
+            rel = tax.relations[relation]
+            return {
+                "id": other_id, "date": other.date.isoformat(), "title": other.title.model_dump(),
+                "relation": relation, "relation_label": (rel.inverse if inverse else rel.label).model_dump(),
+                "url": f"{base}/event/{other_id}", "api_url": f"{base}/events/{other_id}",
+            }
+
+        data["related"] = [brief(r.id, r.relation, False) for r in event.related]
+        data["referenced_by"] = [brief(i, rel, True) for i, rel in snap.inverse_related.get(event.id, ())]
+        return prepare(json_bytes(data), "application/json")
+
+    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    return send(request, prepared, cache_control(request))
+
+
+@router.get(
+    "/facets",
+    summary="Facet counts",
+    description="Counts per side, actor, category, technology, status and year for the current filters. Each facet "
+    "is counted with every filter except its own, so a filter UI can show the alternatives.",
+    responses={200: {"description": "Counts.", "content": {"application/json": {"example": {
+        "total": 3, "facets": {"side": {"us": 2, "china": 1}}}}}}, **ERRORS},
+)
+def get_facets(request: Request, params: Annotated[FilterParams, Query()]) -> Response:
+    snap = snapshot(request)
+
+    def build():
+        query = params.to_query(snap)
+        return prepare(json_bytes({"total": len(q.match(snap, query)), "facets": q.facets(snap, query)}),
+                       "application/json")
+
+    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    return send(request, prepared, cache_control(request))
+
+
+@router.get(
+    "/taxonomy",
+    summary="Vocabularies",
+    description="Sides, actors, categories, technologies and relations with English and Chinese labels.",
+    responses={200: {"description": "The taxonomy."}},
+)
+def get_taxonomy(request: Request) -> Response:
+    snap = snapshot(request)
+    prepared = prepared_cache(request).get_or_build(
+        cache_key(request), lambda: prepare(json_bytes(snap.taxonomy.model_dump(mode="json")), "application/json"))
+    return send(request, prepared, cache_control(request))

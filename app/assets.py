@@ -1,0 +1,69 @@
+"""Static assets: read once, compressed once, served with a content-hash version and a long
+immutable cache. plotly.js comes from the npm basic bundle when `make vendor` installed it,
+else from the full bundle inside the Python plotly package."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly
+
+from app.httpcache import Prepared, prepare
+
+PLOTLY_NAME = "vendor/plotly.min.js"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=300"
+
+
+def plotly_js_path(static_dir: Path) -> Path:
+    basic = static_dir / "vendor" / "plotly-basic.min.js"
+    if basic.is_file():
+        return basic
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@dataclass(frozen=True)
+class Asset:
+    prepared: Prepared
+    version: str
+
+
+class Assets:
+    def __init__(self, static_dir: Path):
+        self.root = static_dir.resolve()
+        self._cache: dict[str, Asset] = {}
+
+    def _path(self, name: str) -> Path | None:
+        if name == PLOTLY_NAME:
+            return plotly_js_path(self.root)
+        candidate = (self.root / name).resolve()
+        if not candidate.is_relative_to(self.root) or not candidate.is_file():
+            return None
+        return candidate
+
+    def get(self, name: str) -> Asset | None:
+        found = self._cache.get(name)
+        if found is not None:
+            return found
+        path = self._path(name)
+        if path is None:
+            return None
+        body = path.read_bytes()
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media.startswith("text/") or media in ("application/javascript", "text/javascript"):
+            media += "; charset=utf-8"
+        asset = Asset(prepare(body, media), hashlib.sha256(body).hexdigest()[:12])
+        self._cache[name] = asset
+        return asset
+
+    def url(self, name: str) -> str:
+        asset = self.get(name)
+        version = asset.version if asset else "missing"
+        return f"/static/{name}?v={version}"
+
+    @property
+    def plotly_is_basic(self) -> bool:
+        return plotly_js_path(self.root).name == "plotly-basic.min.js"

@@ -1,0 +1,139 @@
+"""HTTP query parameters -> EventQuery, with readable 4xx errors.
+
+`EventsParams` is what the API documents (OpenAPI is generated from it); `to_query` turns
+it into the hashable `EventQuery` that the query module and every renderer use, checking
+taxonomy values against the current snapshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.models import EventQuery
+from app.store import Snapshot
+
+MAX_VALUES = 50
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class ProblemError(Exception):
+    """An error answered as application/problem+json (RFC 9457)."""
+
+    def __init__(self, status: int, detail: str, parameter: str | None = None, title: str | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.parameter = parameter
+        self.title = title
+
+
+def parse_partial_date(value: str, *, end: bool) -> dt.date:
+    """'2022' / '2022-10' / '2022-10-07' -> a date; `end` picks the period's last day."""
+    m = _PARTIAL_DATE.match(value.strip())
+    if not m:
+        raise ValueError("use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m[1]), m[2], m[3]
+    if year < 1900 or year > 2200:
+        raise ValueError("year out of range")
+    if month is None:
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    month_i = int(month)
+    if not 1 <= month_i <= 12:
+        raise ValueError("month must be 01-12")
+    if day is None:
+        last = calendar.monthrange(year, month_i)[1]
+        return dt.date(year, month_i, last if end else 1)
+    return dt.date(year, month_i, int(day))  # raises ValueError for 2022-02-30
+
+
+Values = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_VALUES)]
+
+
+class FilterParams(BaseModel):
+    """Filters shared by /events, /facets, the explorer (/) and the embed (/embed)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    date_from: str | None = Field(
+        None, alias="from", description="First date, inclusive. A year or a month works too: the period's first day.",
+        examples=["2022-10-07", "2022-10", "2022"],
+    )
+    date_to: str | None = Field(
+        None, alias="to", description="Last date, inclusive. A year or a month means the period's last day.",
+        examples=["2025-12-31", "2025-12", "2025"],
+    )
+    actor: Values = Field([], description="Actor key (see /taxonomy). Repeat to OR several.", examples=[["us-bis"]])
+    category: Values = Field([], description="Category key (see /taxonomy). Repeatable.", examples=[["entity-list"]])
+    technology: Values = Field([], description="Technology key (see /taxonomy). Repeatable.", examples=[["ai-chips"]])
+    side: Values = Field([], description="Side of the acting party: us, china or allies. Repeatable.", examples=[["china"]])
+    entity: Values = Field([], description="A named company or product, e.g. H200 or Huawei (whole-word match). Repeatable.", examples=[["H200"]])
+    status: Values = Field([], description="official or reported. Repeatable.", examples=[["official"]])
+    q: str | None = Field(None, max_length=200, description="Full-text search over titles, summaries and entities in English and Chinese; all words must match.", examples=["gallium", "出口管制"])
+    significance: int | None = Field(None, ge=1, le=3, description="Minimum significance (1 minor, 2 notable, 3 landmark).")
+    sort: Literal["date", "-date"] = Field("date", description="date (oldest first) or -date (newest first).")
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _check_date(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_partial_date(value, end=False)
+            return value.strip()
+        return None
+
+    def to_query(self, snapshot: Snapshot) -> EventQuery:
+        tax = snapshot.taxonomy
+        vocab = {
+            "actor": tax.actors, "category": tax.categories, "technology": tax.technologies,
+            "side": tax.sides, "status": {"official": 1, "reported": 1},
+        }
+        for name, known in vocab.items():
+            for value in getattr(self, name):
+                if value not in known:
+                    raise ProblemError(400, f"unknown {name} {value!r}; known values: {', '.join(sorted(known))}", name)
+        date_from = parse_partial_date(self.date_from, end=False) if self.date_from else None
+        date_to = parse_partial_date(self.date_to, end=True) if self.date_to else None
+        if date_from and date_to and date_from > date_to:
+            raise ProblemError(400, f"'from' ({self.date_from}) is after 'to' ({self.date_to})", "from")
+        q = " ".join((self.q or "").split()) or None
+        return EventQuery(
+            date_from=date_from, date_to=date_to,
+            actor=tuple(dict.fromkeys(self.actor)), category=tuple(dict.fromkeys(self.category)),
+            technology=tuple(dict.fromkeys(self.technology)), side=tuple(dict.fromkeys(self.side)),
+            entity=tuple(dict.fromkeys(e.strip() for e in self.entity if e.strip())),
+            status=tuple(dict.fromkeys(self.status)),
+            q=q, significance=self.significance, sort=self.sort,
+        )
+
+
+class EventsParams(FilterParams):
+    """/events: filters plus pagination, language and format."""
+
+    limit: int = Field(50, ge=1, le=500, description="Page size (1-500).")
+    cursor: str | None = Field(None, max_length=100, description="Opaque cursor from a previous response's `next`.")
+    lang: Literal["en", "zh"] | None = Field(None, description="Language of title/summary in flat formats (CSV, iCal, Atom, TimelineJS). JSON carries both.")
+    format: str | None = Field(None, max_length=20, description="Output format: json, csv, ics, atom, timelinejs, jsonld. A file extension (/events.csv) works too.")
+    facets: bool = Field(False, description="Include facet counts in the JSON body.")
+    bom: bool = Field(False, description="CSV only: start with a UTF-8 byte-order mark (for Excel).")
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, number = raw.partition(":")
+        offset = int(number)
+        if kind != "o" or offset < 0 or offset > 10_000_000 or not number.isdigit():
+            raise ValueError
+        return offset
+    except (ValueError, UnicodeDecodeError):
+        raise ProblemError(400, "malformed cursor; use the `next` URL of a previous response", "cursor") from None

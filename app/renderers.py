@@ -1,0 +1,299 @@
+"""Output formats: one table mapping a format name to a renderer, a media type and a file
+extension (the way Datasette registers output renderers). Adding a format is adding a row.
+
+Each renderer takes a `RenderContext` (a page of events from the one query function) and
+returns bytes. Text from the data is escaped for its format: HTML-escaped where the format
+carries HTML (Atom content, TimelineJS text), formula-neutralised in CSV, and JSON embedded
+in HTML is escaped by `json_for_script`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from app.models import Event, EventQuery
+from app.query import Page
+from app.store import Snapshot
+
+SITE_TITLE = {"en": "Chip Controls Timeline", "zh": "芯片管制时间线"}
+SITE_DESCRIPTION = {
+    "en": "US–China semiconductor export controls, tariffs, entity listings and countermeasures since 2018, with sources.",
+    "zh": "2018年以来中美半导体出口管制、关税、实体清单与反制措施时间线（附来源）。",
+}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    snapshot: Snapshot
+    page: Page
+    query: EventQuery
+    base_url: str  # absolute, without trailing slash
+    lang: str = "en"
+    self_url: str = ""
+    next_url: str | None = None
+    facets: dict[str, dict[str, int]] | None = None
+    bom: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def permalink(base_url: str, event: Event) -> str:
+    return f"{base_url}/event/{event.id}"
+
+
+def event_json(snapshot: Snapshot, event: Event, base_url: str) -> dict[str, Any]:
+    data = event.model_dump(mode="json")
+    data["side"] = snapshot.side_of(event)
+    data["url"] = permalink(base_url, event)
+    data["api_url"] = f"{base_url}/events/{event.id}"
+    return data
+
+
+def json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe to place inside <script type="application/json|ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+def render_json(ctx: RenderContext) -> bytes:
+    body: dict[str, Any] = {
+        "total": ctx.page.total,
+        "count": len(ctx.page.events),
+        "offset": ctx.page.offset,
+        "limit": ctx.page.limit,
+        "next": ctx.next_url,
+        "snapshot": ctx.snapshot.content_hash,
+        "events": [event_json(ctx.snapshot, e, ctx.base_url) for e in ctx.page.events],
+    }
+    if ctx.facets is not None:
+        body["facets"] = ctx.facets
+    return json_bytes(body)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "id", "date", "date_precision", "published_date", "effective_date", "end_date", "title",
+    "summary", "actors", "side", "category", "technologies", "entities", "significance",
+    "status", "sources", "related", "url",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (OWASP): a cell that starts with = + - @ or a
+    control character is prefixed with an apostrophe so Excel/Sheets show it as text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _source_text(source) -> str:
+    where = " ".join(x for x in (source.citation, source.url) if x)
+    return f"{source.publisher}: {source.title} {where}".strip()
+
+
+def render_csv(ctx: RenderContext) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    lang = ctx.lang
+    for e in ctx.page.events:
+        row = [
+            e.id, e.date.isoformat(), e.date_precision,
+            e.published_date.isoformat() if e.published_date else "",
+            e.effective_date.isoformat() if e.effective_date else "",
+            e.end_date.isoformat() if e.end_date else "",
+            e.title.get(lang), e.summary.get(lang), ";".join(e.actors), ctx.snapshot.side_of(e),
+            e.category, ";".join(e.technologies), "; ".join(e.entities), str(e.significance),
+            e.status, " | ".join(_source_text(s) for s in e.sources),
+            ";".join(f"{r.relation}:{r.id}" for r in e.related), permalink(ctx.base_url, e),
+        ]
+        writer.writerow([csv_safe(cell) for cell in row])
+    text = out.getvalue()
+    return (("\ufeff" + text) if ctx.bom else text).encode("utf-8")
+
+
+# --- iCalendar --------------------------------------------------------------------------------
+
+def render_ics(ctx: RenderContext) -> bytes:
+    from icalendar import Calendar, Event as VEvent
+
+    host = ctx.base_url.split("://", 1)[-1].split("/", 1)[0] or "chip-controls-timeline"
+    cal = Calendar()
+    cal.add("prodid", "-//Chip Controls Timeline//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", SITE_TITLE[ctx.lang])
+    cal.add("x-wr-caldesc", SITE_DESCRIPTION[ctx.lang])
+    stamp = ctx.snapshot.loaded_at.replace(microsecond=0)
+    for e in ctx.page.events:
+        item = VEvent()
+        item.add("uid", f"{e.id}@{host}")
+        item.add("dtstamp", stamp)
+        item.add("dtstart", e.date)
+        item.add("dtend", e.date + dt.timedelta(days=1))
+        item.add("summary", e.title.get(ctx.lang))
+        sources = "\n".join(f"- {_source_text(s)}" for s in e.sources)
+        item.add("description", f"{e.summary.get(ctx.lang)}\n\n{sources}")
+        item.add("url", permalink(ctx.base_url, e))
+        item.add("categories", [e.category])
+        item.add("transp", "TRANSPARENT")
+        cal.add_component(item)
+    return cal.to_ical()
+
+
+# --- Atom -----------------------------------------------------------------------------------------
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def render_atom(ctx: RenderContext) -> bytes:
+    from feedgen.feed import FeedGenerator
+
+    lang = ctx.lang
+    fg = FeedGenerator()
+    fg.id(f"{ctx.base_url}/events.atom")
+    fg.title(SITE_TITLE[lang])
+    fg.subtitle(SITE_DESCRIPTION[lang])
+    fg.language("zh-Hans" if lang == "zh" else "en")
+    fg.link(href=ctx.self_url or f"{ctx.base_url}/events.atom", rel="self")
+    fg.link(href=f"{ctx.base_url}/", rel="alternate")
+    fg.author({"name": SITE_TITLE[lang]})
+    newest = max((e.date for e in ctx.page.events), default=ctx.snapshot.loaded_at.date())
+    fg.updated(_midnight(newest))
+    # feedgen prepends entries: add oldest first so the feed reads newest first.
+    for e in sorted(ctx.page.events, key=lambda e: (e.date, e.id)):
+        entry = fg.add_entry()
+        url = permalink(ctx.base_url, e)
+        entry.id(url)
+        entry.title(e.title.get(lang))
+        entry.link(href=url)
+        entry.published(_midnight(e.date))
+        entry.updated(_midnight(e.date))
+        entry.category(term=e.category)
+        sources = "".join(
+            f'<li><a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(s.title)}</a></li>'
+            if s.url else f"<li>{html.escape(s.publisher)}: {html.escape(s.title)} ({html.escape(s.citation or '')})</li>"
+            for s in e.sources
+        )
+        entry.content(f"<p>{html.escape(e.summary.get(lang))}</p><ul>{sources}</ul>", type="html")
+        entry.summary(e.summary.get(lang))
+    return fg.atom_str(pretty=False)
+
+
+# --- TimelineJS ---------------------------------------------------------------------------------
+
+def _tl_date(day: dt.date, precision: str) -> dict[str, str]:
+    out = {"year": str(day.year)}
+    if precision in ("month", "day"):
+        out["month"] = str(day.month)
+    if precision == "day":
+        out["day"] = str(day.day)
+    return out
+
+
+def timelinejs_data(ctx: RenderContext) -> dict[str, Any]:
+    """TimelineJS3 JSON. TimelineJS renders headline and text as HTML, so all text is escaped."""
+    lang = ctx.lang
+    tax = ctx.snapshot.taxonomy
+    events = []
+    for e in ctx.page.events:
+        sources = "".join(
+            f'<li><a href="{html.escape(s.url)}" rel="noopener">{html.escape(s.publisher)}</a></li>' if s.url
+            else f"<li>{html.escape(s.publisher)} ({html.escape(s.citation or '')})</li>"
+            for s in e.sources
+        )
+        item: dict[str, Any] = {
+            "unique_id": e.id,
+            "start_date": _tl_date(e.date, e.date_precision),
+            "text": {
+                "headline": html.escape(e.title.get(lang)),
+                "text": f"<p>{html.escape(e.summary.get(lang))}</p><ul>{sources}</ul>",
+            },
+            "group": tax.sides[ctx.snapshot.side_of(e)].label.get(lang),
+        }
+        if e.end_date:
+            item["end_date"] = _tl_date(e.end_date, "day")
+        events.append(item)
+    return {
+        "title": {"text": {"headline": SITE_TITLE[lang], "text": html.escape(SITE_DESCRIPTION[lang])}},
+        "events": events,
+    }
+
+
+def render_timelinejs(ctx: RenderContext) -> bytes:
+    return json_bytes(timelinejs_data(ctx))
+
+
+# --- JSON-LD (schema.org) ---------------------------------------------------------------------------
+
+def event_jsonld(snapshot: Snapshot, event: Event, base_url: str, lang: str) -> dict[str, Any]:
+    actors = [snapshot.taxonomy.actors[a].label.get(lang) for a in event.actors]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": permalink(base_url, event),
+        "url": permalink(base_url, event),
+        "name": event.title.get(lang),
+        "description": event.summary.get(lang),
+        "startDate": event.date.isoformat(),
+        **({"endDate": event.end_date.isoformat()} if event.end_date else {}),
+        "inLanguage": "zh-Hans" if lang == "zh" else "en",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "organizer": [{"@type": "Organization", "name": name} for name in actors],
+        "keywords": [event.category, *event.technologies, *event.entities],
+        "citation": [
+            {"@type": "CreativeWork", "name": s.title, "publisher": s.publisher,
+             **({"url": s.url} if s.url else {}), **({"identifier": s.citation} if s.citation else {})}
+            for s in event.sources
+        ],
+    }
+
+
+def render_jsonld(ctx: RenderContext) -> bytes:
+    return json_bytes({
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": SITE_TITLE[ctx.lang],
+        "numberOfItems": ctx.page.total,
+        "itemListElement": [
+            {"@type": "ListItem", "position": ctx.page.offset + i + 1,
+             "item": event_jsonld(ctx.snapshot, e, ctx.base_url, ctx.lang)}
+            for i, e in enumerate(ctx.page.events)
+        ],
+    })
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    extension: str
+    media_type: str
+    render: Callable[[RenderContext], bytes]
+    attachment: bool = False  # sent with Content-Disposition (downloads)
+
+
+RENDERERS: dict[str, Renderer] = {
+    r.name: r
+    for r in (
+        Renderer("json", "json", "application/json", render_json),
+        Renderer("csv", "csv", "text/csv; charset=utf-8", render_csv, attachment=True),
+        Renderer("ics", "ics", "text/calendar; charset=utf-8", render_ics),
+        Renderer("atom", "atom", "application/atom+xml; charset=utf-8", render_atom),
+        Renderer("timelinejs", "timelinejs.json", "application/json", render_timelinejs),
+        Renderer("jsonld", "jsonld", "application/ld+json", render_jsonld),
+    )
+}
+BY_EXTENSION = {r.extension: r for r in RENDERERS.values()}

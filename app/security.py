@@ -1,0 +1,47 @@
+"""Security headers on every response (a pure ASGI middleware). Only /embed may be framed by
+other sites; scripts run only from the app's own files (no inline scripts)."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP_BASE = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _headers_for(frameable: bool) -> list[tuple[bytes, bytes]]:
+    ancestors = "frame-ancestors *" if frameable else "frame-ancestors 'self'"
+    headers = [
+        (b"content-security-policy", f"{CSP_BASE}; {ancestors}".encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if not frameable:
+        headers.append((b"x-frame-options", b"SAMEORIGIN"))
+    return headers
+
+
+_EMBED = _headers_for(True)
+_OTHER = _headers_for(False)
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        extra = _EMBED if (path == "/embed" or path.startswith("/embed/")) else _OTHER
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,42 @@
+"""Small helpers shared by the API and page routers."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from app.httpcache import PreparedCache
+from app.settings import Settings
+from app.store import Snapshot, StoreHolder
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def holder(request: Request) -> StoreHolder:
+    return request.app.state.store
+
+
+def snapshot(request: Request) -> Snapshot:
+    return request.app.state.store.snapshot
+
+
+def prepared_cache(request: Request) -> PreparedCache:
+    return request.app.state.prepared
+
+
+def base_url(request: Request) -> str:
+    """Public base URL: the configured one, else what the request says (proxy headers are
+    honoured by uvicorn's --proxy-headers)."""
+    configured = settings(request).base_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def cache_control(request: Request) -> str:
+    max_age = settings(request).cache_max_age
+    return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
+
+
+def cache_key(request: Request, *parts: object) -> tuple:
+    """Key of a prepared response: snapshot, public base, path, raw query and extra parts."""
+    return (snapshot(request).content_hash, base_url(request), request.url.path, request.url.query, *parts)

@@ -8,6 +8,7 @@ import ipaddress
 import logging
 from typing import Annotated
 
+import jinja2
 from fastapi import FastAPI, Path, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
@@ -70,6 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = holder
     app.state.prepared = PreparedCache()
     app.state.assets = Assets(settings.static_dir)
+    app.state.jinja = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(settings.templates_dir),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+    )
 
     errors.install(app)
     app.include_router(api.router)

@@ -17,6 +17,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -108,17 +110,30 @@ class Event(Strict):
     sources: Annotated[list[Source], Field(min_length=1, max_length=30)]
     related: Annotated[list[Related], Field(max_length=50)] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _dates_and_id(self) -> "Event":
-        if not self.id.startswith(self.date.isoformat()):
-            raise ValueError(f"id must start with the event date {self.date.isoformat()}")
-        if self.end_date and self.end_date < self.date:
-            raise ValueError("end_date must not be before date")
-        if len({(r.id, r.relation) for r in self.related}) != len(self.related):
-            raise ValueError("related lists the same link twice")
-        if any(r.id == self.id for r in self.related):
+    @field_validator("date")
+    @classmethod
+    def _date_matches_id(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        event_id = info.data.get("id")
+        if event_id and not event_id.startswith(value.isoformat()):
+            raise ValueError(f"date {value.isoformat()} does not match the id's date prefix {event_id[:10]}")
+        return value
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("date")
+        if value and start and value < start:
+            raise ValueError(f"end_date {value.isoformat()} is before date {start.isoformat()}")
+        return value
+
+    @field_validator("related")
+    @classmethod
+    def _related_sane(cls, value: list[Related], info: ValidationInfo) -> list[Related]:
+        if len({(r.id, r.relation) for r in value}) != len(value):
+            raise ValueError("the same link is listed twice")
+        if any(r.id == info.data.get("id") for r in value):
             raise ValueError("an event cannot be related to itself")
-        return self
+        return value
 
     @property
     def primary_actor(self) -> str:

@@ -1,5 +1,286 @@
-"""HTML pages (explorer, event, embed)."""
+"""HTML pages: the explorer (/), event pages (/event/{id}), the embed (/embed) and the
+detail fragment the pages' scripts load (/event/{id}/panel). Thin: parse the request into
+the shared query model, call the query module, hand the result to a Jinja2 template."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import datetime as dt
+import html
+from itertools import groupby
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, ValidationError
+from starlette.responses import HTMLResponse, Response
+
+from app import query as q
+from app.figure import figure_dict
+from app.httpcache import prepare, send
+from app.i18n import count_text, format_date, negotiate, t
+from app.models import Event
+from app.params import FilterParams, ProblemError, parse_partial_date
+from app.renderers import event_jsonld, json_for_script
+from app.store import Snapshot
+from app.webutil import base_url, cache_control, cache_key, prepared_cache, settings, snapshot
 
 router = APIRouter(include_in_schema=False)
+
+HTML = "text/html; charset=utf-8"
+FACET_GROUPS = ("side", "category", "technology", "actor", "status")
+
+
+class ExplorerParams(FilterParams):
+    lang: Literal["en", "zh"] | None = None
+    event: str | None = Field(None, max_length=200, description="selected event id")
+    x0: str | None = Field(None, description="start of the zoomed date range")
+    x1: str | None = Field(None, description="end of the zoomed date range")
+    connectors: bool = True
+
+
+class EmbedParams(ExplorerParams):
+    title: str | None = Field(None, max_length=120)
+    theme: Literal["light", "dark", "auto"] = "auto"
+    height: int = Field(520, ge=240, le=2000)
+
+
+def parse_params(model: type[BaseModel], request: Request) -> Any:
+    """Query string -> model, lists from repeated parameters (same names as /events)."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        origin = getattr(info.annotation, "__origin__", None)
+        if origin is list:
+            values = request.query_params.getlist(key)
+            if values:
+                data[key] = values
+        elif key in request.query_params:
+            data[key] = request.query_params[key]
+    return model.model_validate(data)
+
+
+def _readable(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "request"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+class PageError(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+
+
+def _html_error(request: Request, lang: str, status: int, message: str) -> HTMLResponse:
+    env = request.app.state.jinja
+    heading = t("not_found", lang) if status == 404 else t("error_title", lang)
+    body = env.get_template("error.html").render(**_globals(request, lang), heading=heading, message=message)
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _globals(request: Request, lang: str) -> dict[str, Any]:
+    snap = snapshot(request)
+    assets = request.app.state.assets
+    return {
+        "lang": lang,
+        "other_lang": "en" if lang == "zh" else "zh",
+        "t": lambda key, **kw: t(key, lang, **kw),
+        "fdate": lambda day, precision="day": format_date(day, precision, lang),
+        "asset_url": assets.url,
+        "tax": snap.taxonomy,
+        "side_of": snap.side_of,
+        "base": base_url(request),
+        "updated": (snap.last_event_date or dt.date.today()),
+    }
+
+
+def _lang(request: Request) -> str:
+    return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"),
+                     settings(request).default_lang)
+
+
+def _group_by_year(events: list[Event], descending: bool) -> list[tuple[int, list[Event]]]:
+    groups = [(year, list(items)) for year, items in groupby(events, key=lambda e: e.date.year)]
+    return groups
+
+
+def _filter_groups(snap: Snapshot, params: FilterParams, facets: dict, lang: str) -> list[dict]:
+    tax = snap.taxonomy
+    vocab = {"side": tax.sides, "category": tax.categories, "technology": tax.technologies, "actor": tax.actors}
+    groups = []
+    for name in FACET_GROUPS:
+        chosen = set(getattr(params, name))
+        counts = facets.get(name, {})
+        if name == "status":
+            options = [{"value": v, "label": t("official" if v == "official" else "reported", lang).strip("()（）"),
+                        "count": counts.get(v, 0), "checked": v in chosen, "colour": None}
+                       for v in ("official", "reported")]
+        else:
+            options = [{"value": key, "label": item.label.get(lang), "count": counts.get(key, 0),
+                        "checked": key in chosen, "colour": getattr(item, "colour", None) if name == "category" else None}
+                       for key, item in vocab[name].items() if counts.get(key, 0) or key in chosen]
+        groups.append({"name": name, "legend": t(name, lang), "options": options})
+    return groups
+
+
+def _links(snap: Snapshot, event: Event, lang: str) -> list[dict]:
+    tax = snap.taxonomy
+    out = [{"label": tax.relations[r.relation].label.get(lang), "event": snap.get(r.id)} for r in event.related]
+    out += [{"label": tax.relations[rel].inverse.get(lang), "event": snap.get(other)}
+            for other, rel in snap.inverse_related.get(event.id, ())]
+    return out
+
+
+def render_detail(request: Request, snap: Snapshot, event: Event, lang: str) -> str:
+    env = request.app.state.jinja
+    return env.get_template("_detail.html").render(
+        **_globals(request, lang), e=event, links=_links(snap, event, lang))
+
+
+def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
+    if not (params.x0 and params.x1):
+        return None
+    try:
+        x0, x1 = parse_partial_date(params.x0, end=False), parse_partial_date(params.x1, end=True)
+    except ValueError as exc:
+        raise ProblemError(400, f"x0/x1: {exc}", "x0") from None
+    return (x0, x1) if x0 < x1 else None
+
+
+def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str, Any]:
+    """What the explorer and the embed share: the parsed view, its events, facets and figure."""
+    snap = snapshot(request)
+    params = parse_params(model, request)
+    query = params.to_query(snap)
+    events = q.events(snap, query)
+    facets = q.facets(snap, query)
+    x_range = _x_range(params)
+    figure = figure_dict(snap, events, lang, x_range=x_range, connectors=params.connectors,
+                         height=getattr(params, "height", 520) - 60 if model is EmbedParams else 460)
+    filters = query.filter_items()
+    view_items = filters + [("lang", lang)]
+    if x_range:
+        view_items += [("x0", x_range[0].isoformat()), ("x1", x_range[1].isoformat())]
+    if not params.connectors:
+        view_items.append(("connectors", "false"))
+    return {
+        "snap": snap, "params": params, "query": query, "events": events, "facets": facets,
+        "figure": figure, "filters": filters, "view_items": view_items,
+        "groups": _group_by_year(events, query.sort == "-date"),
+        "count_text": count_text(len(events), lang), "event_count": len(events),
+        "api_query": urlencode(filters + [("lang", lang)]),
+        "view_query": urlencode(view_items),
+    }
+
+
+def _page_response(request: Request, lang: str, build) -> Response:
+    key = cache_key(request, lang, dt.date.today().isoformat())
+    try:
+        prepared = prepared_cache(request).get_or_build(key, build)
+    except ValidationError as exc:
+        return _html_error(request, lang, 400, _readable(exc))
+    except ProblemError as exc:
+        return _html_error(request, lang, exc.status, exc.detail)
+    return send(request, prepared, cache_control(request))
+
+
+@router.get("/")
+def explorer(request: Request) -> Response:
+    lang = _lang(request)
+
+    def build():
+        view = _view(request, ExplorerParams, lang)
+        snap, params = view["snap"], view["params"]
+        selected = snap.get(params.event) if params.event else None
+        other_items = [(k, v) for k, v in view["view_items"] if k != "lang"] + [("lang", "en" if lang == "zh" else "zh")]
+        page_data = {
+            "figure": view["figure"], "lang": lang, "base": base_url(request),
+            "strings": {k: t(k, lang) for k in ("copy", "copied", "close", "show_chart", "reset_view")},
+            "selected": selected.id if selected else None,
+        }
+        body = request.app.state.jinja.get_template("explorer.html").render(
+            **_globals(request, lang), **view,
+            filter_groups=_filter_groups(snap, params, view["facets"], lang),
+            other_lang_query=urlencode(other_items),
+            selected_html=render_detail(request, snap, selected, lang) if selected else "",
+            page_json=json_for_script(page_data), error=None,
+        )
+        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+
+    return _page_response(request, lang, build)
+
+
+@router.get("/embed")
+def embed(request: Request) -> Response:
+    lang = _lang(request)
+
+    def build():
+        view = _view(request, EmbedParams, lang)
+        params: EmbedParams = view["params"]
+        explorer_url = f"{base_url(request)}/?{view['view_query']}"
+        page_data = {"figure": view["figure"], "lang": lang, "base": base_url(request), "explorer": explorer_url,
+                     "theme": params.theme, "strings": {k: t(k, lang) for k in ("close",)}}
+        body = request.app.state.jinja.get_template("embed.html").render(
+            **_globals(request, lang), **view,
+            title=params.title or t("site_title", lang), theme=params.theme,
+            chart_height=params.height - 60, explorer_url=explorer_url, page_json=json_for_script(page_data),
+        )
+        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+
+    return _page_response(request, lang, build)
+
+
+def _get_event(request: Request, event_id: str, lang: str) -> Event:
+    event = snapshot(request).get(event_id)
+    if event is None:
+        raise ProblemError(404, f"no event with id {event_id!r}")
+    return event
+
+
+@router.get("/event/{event_id}/panel")
+def event_panel(request: Request, event_id: str) -> Response:
+    lang = _lang(request)
+
+    def build():
+        event = _get_event(request, event_id, lang)
+        return prepare(render_detail(request, snapshot(request), event, lang).encode(), HTML,
+                       (("Vary", "Accept-Encoding, Accept-Language"),))
+
+    return _page_response(request, lang, build)
+
+
+def _bibtex_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "{}\\%&$#_" else ch for ch in text)
+
+
+@router.get("/event/{event_id}")
+def event_page(request: Request, event_id: str) -> Response:
+    lang = _lang(request)
+
+    def build():
+        snap = snapshot(request)
+        event = _get_event(request, event_id, lang)
+        base = base_url(request)
+        url = f"{base}/event/{event.id}"
+        today = dt.date.today()
+        title = event.title.get(lang)
+        site = t("site_title", lang)
+        apa = f"{site}. ({event.date.year}, {format_date(event.date, event.date_precision, 'en')}). {title}. " \
+              f"Retrieved {format_date(today, 'day', 'en')}, from {url}"
+        bibtex = (
+            f"@misc{{cct-{event.id},\n"
+            f"  title        = {{{_bibtex_escape(title)}}},\n"
+            f"  author       = {{{{{_bibtex_escape(site)}}}}},\n"
+            f"  year         = {{{event.date.year}}},\n"
+            f"  howpublished = {{\\url{{{url}}}}},\n"
+            f"  note         = {{Event of {event.date.isoformat()}. Accessed {today.isoformat()}}}\n"
+            f"}}"
+        )
+        body = request.app.state.jinja.get_template("event.html").render(
+            **_globals(request, lang), e=event, detail_html=render_detail(request, snap, event, lang),
+            jsonld=json_for_script(event_jsonld(snap, event, base, lang)), apa=apa, bibtex=bibtex,
+        )
+        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+
+    return _page_response(request, lang, build)

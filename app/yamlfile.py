@@ -111,10 +111,10 @@ def load(path: Path, display: str) -> Located:
         for event in yaml.parse(text, Loader=Loader):
             if isinstance(event, yaml.AliasEvent):
                 line, col = _pos(event)
-                raise fail(line, col, "YAML aliases (*name) are not allowed in event files")
+                raise fail(line, col, "YAML aliases (*name) are not allowed in event files (no anchors or aliases)")
             if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.anchor:
                 line, col = _pos(event)
-                raise fail(line, col, "YAML anchors (&name) are not allowed in event files")
+                raise fail(line, col, "YAML anchors (&name) are not allowed in event files (no anchors or aliases)")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

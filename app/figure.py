@@ -1,0 +1,158 @@
+"""Build the Plotly timeline figure from a list of events. Knows nothing of HTTP.
+
+One lane per side (US on top, allies in the middle, China below); markers coloured by
+category (one trace each, so the legend filters categories), sized by significance, open
+for press-reported events; events that fall within a few weeks of each other in a lane are
+staggered vertically so they do not sit on one another; `related` links are drawn as a
+separate, toggleable connector trace (action -> reaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any, Iterable
+
+import plotly.graph_objects as go
+
+from app.i18n import format_date, t
+from app.models import Event
+from app.store import Snapshot
+
+LANES = ("china", "allies", "us")  # bottom to top
+SIZES = {1: 9, 2: 13, 3: 19}
+STAGGER_DAYS = 24
+OFFSETS = (0.0, 0.22, -0.22, 0.36, -0.36, 0.11, -0.11)
+CONNECTOR_NAME = "connectors"
+
+
+def _lane_positions(snapshot: Snapshot, events: list[Event]) -> dict[str, float]:
+    """y position per event id: the side's lane plus a stagger offset so events within
+    STAGGER_DAYS of each other in one lane take different rows."""
+    positions: dict[str, float] = {}
+    last_in_slot: dict[tuple[str, int], dt.date] = {}
+    for event in sorted(events, key=lambda e: (e.date, e.id)):
+        side = snapshot.side_of(event)
+        lane = LANES.index(side)
+        slot = 0
+        for slot in range(len(OFFSETS)):
+            previous = last_in_slot.get((side, slot))
+            if previous is None or (event.date - previous).days > STAGGER_DAYS:
+                break
+        else:
+            slot = min(range(len(OFFSETS)), key=lambda s: last_in_slot[(side, s)])
+        last_in_slot[(side, slot)] = event.date
+        positions[event.id] = lane + OFFSETS[slot]
+    return positions
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a subset of HTML in hover labels; event text must show as text."""
+    return html.escape(text, quote=False)
+
+
+def build_figure(
+    snapshot: Snapshot,
+    events: Iterable[Event],
+    lang: str = "en",
+    x_range: tuple[dt.date, dt.date] | None = None,
+    connectors: bool = True,
+    height: int = 460,
+) -> go.Figure:
+    events = list(events)
+    tax = snapshot.taxonomy
+    y = _lane_positions(snapshot, events)
+    fig = go.Figure()
+
+    by_category: dict[str, list[Event]] = {}
+    for event in events:
+        by_category.setdefault(event.category, []).append(event)
+    for key, category in tax.categories.items():
+        members = by_category.get(key)
+        if not members:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[e.date.isoformat() for e in members],
+            y=[y[e.id] for e in members],
+            mode="markers",
+            name=category.label.get(lang),
+            legendgroup=key,
+            marker={
+                "color": category.colour,
+                "size": [SIZES[e.significance] for e in members],
+                "symbol": ["circle" if e.status == "official" else "circle-open" for e in members],
+                "line": {"width": [1 if e.status == "official" else 2.5 for e in members], "color": category.colour},
+                "opacity": 0.92,
+            },
+            customdata=[
+                [e.id, _escape(format_date(e.date, e.date_precision, lang)),
+                 _escape(tax.actors[e.primary_actor].label.get(lang)), _escape(e.title.get(lang)),
+                 _escape(t("reported", lang) if e.status == "reported" else "")]
+                for e in members
+            ],
+            hovertemplate="%{customdata[1]} · %{customdata[2]}<br><b>%{customdata[3]}</b> %{customdata[4]}<extra></extra>",
+            meta={"category": key},
+        ))
+
+    present = {e.id for e in events}
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for event in events:
+        for link in event.related:
+            if link.id in present:
+                other = snapshot.get(link.id)
+                xs += [other.date.isoformat(), event.date.isoformat(), None]
+                ys += [y[other.id], y[event.id], None]
+    fig.add_trace(go.Scatter(
+        x=xs, y=ys, mode="lines", name=t("connectors", lang), legendgroup=CONNECTOR_NAME,
+        line={"color": "rgba(110,110,110,0.55)", "width": 1.2, "dash": "dot"},
+        hoverinfo="skip", visible=True if connectors else "legendonly", meta={"connectors": True},
+    ))
+
+    lane_labels = [tax.sides[side].label.get(lang) for side in LANES]
+    if events:
+        first = min(e.date for e in events) - dt.timedelta(days=45)
+        last = max(e.date for e in events) + dt.timedelta(days=45)
+    else:
+        first, last = dt.date(2018, 1, 1), dt.date.today()
+    view = x_range or (first, last)
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', sans-serif", "size": 13},
+        hovermode="closest",
+        hoverlabel={"align": "left", "namelength": 0},
+        dragmode="zoom",
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "itemclick": "toggle",
+                "itemdoubleclick": "toggleothers"},
+        xaxis={
+            "type": "date",
+            "range": [view[0].isoformat(), view[1].isoformat()],
+            "rangeslider": {"visible": True, "thickness": 0.08, "range": [first.isoformat(), last.isoformat()]},
+            "showgrid": True,
+            "gridcolor": "rgba(128,128,128,0.18)",
+            "automargin": True,
+            **({"tickformat": "%Y年%-m月", "hoverformat": "%Y年%-m月%-d日"} if lang == "zh" else {}),
+        },
+        yaxis={
+            "tickmode": "array",
+            "tickvals": [0, 1, 2],
+            "ticktext": lane_labels,
+            "range": [-0.6, 2.6],
+            "fixedrange": True,
+            "zeroline": False,
+            "showgrid": True,
+            "gridcolor": "rgba(128,128,128,0.25)",
+            "automargin": True,
+        },
+        meta={"lang": lang, "events": len(events)},
+    )
+    return fig
+
+
+def figure_dict(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The figure as plain JSON-ready data (lists, not typed arrays) for plotly.js."""
+    return build_figure(*args, **kwargs).to_plotly_json()

@@ -1,0 +1,150 @@
+"""UI strings in English and Simplified Chinese, language negotiation and date formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LANGS = ("en", "zh")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site_title": {"en": "Chip Controls Timeline", "zh": "芯片管制时间线"},
+    "tagline": {
+        "en": "US–China semiconductor export controls, tariffs, entity listings and the countermeasures that answered them, 2018 to today.",
+        "zh": "2018年至今中美半导体出口管制、关税、实体清单以及相应的反制措施。",
+    },
+    "skip": {"en": "Skip to the events", "zh": "跳到事件列表"},
+    "filters": {"en": "Filters", "zh": "筛选"},
+    "side": {"en": "Side", "zh": "阵营"},
+    "actor": {"en": "Actor", "zh": "行为方"},
+    "category": {"en": "Category", "zh": "类别"},
+    "technology": {"en": "Technology", "zh": "技术领域"},
+    "status": {"en": "Status", "zh": "性质"},
+    "from": {"en": "From", "zh": "起始日期"},
+    "to": {"en": "To", "zh": "截止日期"},
+    "search": {"en": "Search", "zh": "搜索"},
+    "search_placeholder": {"en": "e.g. gallium, H200, 出口管制", "zh": "例如：镓、H200、export control"},
+    "apply": {"en": "Apply filters", "zh": "应用筛选"},
+    "clear": {"en": "Clear all", "zh": "清除全部"},
+    "events_count": {"en": "{n} events", "zh": "共 {n} 个事件"},
+    "event_one": {"en": "1 event", "zh": "共 1 个事件"},
+    "no_events": {"en": "No events match these filters.", "zh": "没有符合筛选条件的事件。"},
+    "timeline": {"en": "Timeline chart", "zh": "时间线图表"},
+    "chart_help": {
+        "en": "Drag to zoom, use the slider below the chart to move, double-click to reset. Click a marker for details. Open markers are events known from press reports.",
+        "zh": "拖动以缩放，用图下方的滑块移动，双击复原。点击标记查看详情。空心标记为仅见于媒体报道的事件。",
+    },
+    "connectors": {"en": "Action → reaction", "zh": "行动 → 回应"},
+    "show_connectors": {"en": "Show action → reaction links", "zh": "显示行动与回应之间的连线"},
+    "reset_view": {"en": "Reset view", "zh": "复原视图"},
+    "show_chart": {"en": "Show chart", "zh": "显示图表"},
+    "list_heading": {"en": "Events", "zh": "事件列表"},
+    "downloads": {"en": "Download this view", "zh": "下载当前视图数据"},
+    "embed": {"en": "Embed", "zh": "嵌入"},
+    "embed_title": {"en": "Embed this view", "zh": "嵌入当前视图"},
+    "embed_help": {
+        "en": "Paste this into your article's HTML. The script variant resizes the frame to its content.",
+        "zh": "将以下代码粘贴到文章的HTML中。带脚本的版本会自动调整框架高度。",
+    },
+    "embed_iframe": {"en": "iframe only", "zh": "仅 iframe"},
+    "embed_script": {"en": "iframe + resize script", "zh": "iframe 加自适应脚本"},
+    "copy": {"en": "Copy", "zh": "复制"},
+    "copied": {"en": "Copied", "zh": "已复制"},
+    "close": {"en": "Close", "zh": "关闭"},
+    "preview": {"en": "Preview", "zh": "预览"},
+    "announced": {"en": "Announced", "zh": "宣布日期"},
+    "published": {"en": "Published", "zh": "公布日期"},
+    "effective": {"en": "Effective", "zh": "生效日期"},
+    "ended": {"en": "Ended", "zh": "结束日期"},
+    "about_dates": {"en": "About the dates", "zh": "关于日期"},
+    "what_happened": {"en": "What happened", "zh": "事件经过"},
+    "why_it_matters": {"en": "Why it matters", "zh": "背景与意义"},
+    "actors": {"en": "Actors", "zh": "行为方"},
+    "technologies": {"en": "Technologies", "zh": "技术领域"},
+    "entities": {"en": "Named", "zh": "涉及对象"},
+    "sources": {"en": "Sources", "zh": "来源"},
+    "related": {"en": "Related events", "zh": "相关事件"},
+    "permalink": {"en": "Permalink", "zh": "永久链接"},
+    "reported": {"en": "(reported)", "zh": "（据报道）"},
+    "reported_note": {
+        "en": "Known from press reports; no official document was seen.",
+        "zh": "此事件来自媒体报道，未见官方文件。",
+    },
+    "official": {"en": "Official act", "zh": "官方行为"},
+    "significance": {"en": "Significance", "zh": "重要程度"},
+    "sig_1": {"en": "minor", "zh": "一般"},
+    "sig_2": {"en": "notable", "zh": "重要"},
+    "sig_3": {"en": "landmark", "zh": "里程碑"},
+    "cite": {"en": "Cite this", "zh": "引用本页"},
+    "back": {"en": "Back to the timeline", "zh": "返回时间线"},
+    "open_explorer": {"en": "Open in the explorer", "zh": "在时间线中打开"},
+    "open_event": {"en": "Open the event page", "zh": "打开事件页面"},
+    "language": {"en": "Language", "zh": "语言"},
+    "other_lang": {"en": "中文", "zh": "English"},
+    "last_updated": {"en": "Last updated", "zh": "最近更新"},
+    "credit": {"en": "Source: Chip Controls Timeline", "zh": "来源：芯片管制时间线"},
+    "source_note": {
+        "en": "Each event links to the documents and reports it was checked against.",
+        "zh": "每个事件都附有核对所依据的文件与报道链接。",
+    },
+    "api": {"en": "API", "zh": "API"},
+    "data_note": {
+        "en": "Dates are announcement dates unless noted; effective and publication dates are shown with each event.",
+        "zh": "除另有说明外，日期均为宣布日期；生效及公布日期见各事件详情。",
+    },
+    "error_title": {"en": "Something in the address is not right", "zh": "网址中的参数有误"},
+    "not_found": {"en": "Not found", "zh": "未找到"},
+    "all": {"en": "All", "zh": "全部"},
+    "min_significance": {"en": "Minimum significance", "zh": "最低重要程度"},
+    "any": {"en": "Any", "zh": "不限"},
+    "sort": {"en": "Order", "zh": "排序"},
+    "oldest_first": {"en": "Oldest first", "zh": "从早到晚"},
+    "newest_first": {"en": "Newest first", "zh": "从晚到早"},
+    "event_list_for": {"en": "Event list", "zh": "事件列表"},
+    "details": {"en": "Event details", "zh": "事件详情"},
+}
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    text = STRINGS[key].get(lang) or STRINGS[key]["en"]
+    return text.format(**values) if values else text
+
+
+def count_text(n: int, lang: str) -> str:
+    return t("event_one", lang) if n == 1 else t("events_count", lang, n=n)
+
+
+def format_date(day: dt.date, precision: str, lang: str) -> str:
+    if lang == "zh":
+        if precision == "year":
+            return f"{day.year}年"
+        if precision == "month":
+            return f"{day.year}年{day.month}月"
+        return f"{day.year}年{day.month}月{day.day}日"
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
+
+
+def negotiate(explicit: str | None, accept_language: str | None, default: str = "en") -> str:
+    """lang= wins; else the best of en/zh in Accept-Language by q-value; else the default."""
+    if explicit in LANGS:
+        return explicit
+    best, best_q = None, 0.0
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        primary = tag.lower().split("-")[0]
+        if primary in LANGS and q > best_q:
+            best, best_q = primary, q
+    return best or default

@@ -1,0 +1,253 @@
+/* The explorer: filters, chart, list, detail panel and URL state, as an enhancement of the
+   server-rendered page (which works without this script). Every new view is fetched as the
+   server's own HTML for that URL and its parts swapped in, so there is one rendering path. */
+(function () {
+  'use strict';
+  var page = JSON.parse(document.getElementById('page-data').textContent);
+  var lang = page.lang;
+  var chart = document.getElementById('chart');
+  var form = document.getElementById('filters');
+  var detail = document.getElementById('detail');
+  var detailBody = document.getElementById('detail-body');
+  var figure = page.figure;
+  var narrow = window.matchMedia('(max-width: 640px)');
+  var chartShown = !narrow.matches;
+  var loading = null;
+
+  function currentUrl() { return new URL(location.href); }
+
+  function setParam(name, value, push) {
+    var u = currentUrl();
+    if (value === null || value === undefined || value === '') u.searchParams.delete(name);
+    else u.searchParams.set(name, value);
+    history[push ? 'pushState' : 'replaceState']({}, '', u.pathname + '?' + u.searchParams.toString());
+  }
+
+  /* ---- detail panel ---- */
+  function eventDate(id) { return id.slice(0, 10); }
+
+  function select(id, opts) {
+    opts = opts || {};
+    return fetch('/event/' + encodeURIComponent(id) + '/panel?lang=' + lang)
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
+      .then(function (html) {
+        detailBody.innerHTML = html;  // server-rendered, escaped fragment from this app
+        detail.hidden = false;
+        if (!opts.fromHistory) setParam('event', id, true);
+        if (chartShown) window.CCT.focusDate(chart, eventDate(id));
+        markListItem(id);
+        var h = document.getElementById('detail-title');
+        if (h && !opts.noFocus) h.focus();
+      })
+      .catch(function () { window.location.href = '/event/' + encodeURIComponent(id) + '?lang=' + lang; });
+  }
+
+  function closeDetail(fromHistory) {
+    detail.hidden = true;
+    detailBody.textContent = '';
+    markListItem(null);
+    window.CCT.clearFocus(chart);
+    if (!fromHistory) setParam('event', null, true);
+  }
+
+  function markListItem(id) {
+    var items = document.querySelectorAll('#event-list li.event');
+    for (var i = 0; i < items.length; i++) {
+      items[i].classList.toggle('selected', items[i].getAttribute('data-id') === id);
+    }
+  }
+
+  document.getElementById('detail-close').addEventListener('click', function () { closeDetail(false); });
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' && !detail.hidden && !document.querySelector('dialog[open]')) closeDetail(false);
+  });
+  document.addEventListener('click', function (ev) {
+    var a = ev.target.closest && ev.target.closest('a.event-link');
+    if (!a || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey || ev.button !== 0) return;
+    ev.preventDefault();
+    select(a.getAttribute('data-id'));
+  });
+
+  /* ---- chart ---- */
+  var handlers = {
+    select: function (id) { select(id); },
+    relayout: function (ev) {
+      if (!ev) return;
+      if (ev['xaxis.autorange'] || ev['xaxis.range'] === undefined && ev['xaxis.range[0]'] === undefined) {
+        if (ev['xaxis.autorange']) { setParam('x0', null); setParam('x1', null); }
+        return;
+      }
+      var r = ev['xaxis.range'] || [ev['xaxis.range[0]'], ev['xaxis.range[1]']];
+      var u = currentUrl();
+      u.searchParams.set('x0', String(r[0]).slice(0, 10));
+      u.searchParams.set('x1', String(r[1]).slice(0, 10));
+      history.replaceState({}, '', u.pathname + '?' + u.searchParams.toString());
+      document.getElementById('reset-view').hidden = false;
+    }
+  };
+
+  function drawChart() {
+    if (!chartShown) return Promise.resolve(null);
+    return window.CCT.draw(chart, figure, handlers).then(function (gd) {
+      var sel = currentUrl().searchParams.get('event');
+      if (gd && sel && !detail.hidden) window.CCT.focusDate(chart, eventDate(sel));
+      return gd;
+    });
+  }
+
+  var toggle = document.getElementById('connectors-toggle');
+  toggle.addEventListener('change', function () {
+    setParam('connectors', toggle.checked ? null : 'false', false);
+    var idx = [];
+    (chart.data || []).forEach(function (tr, i) { if (tr.meta && tr.meta.connectors) idx.push(i); });
+    if (idx.length && window.Plotly) Plotly.restyle(chart, { visible: toggle.checked ? true : 'legendonly' }, idx);
+  });
+
+  var reset = document.getElementById('reset-view');
+  reset.hidden = !(currentUrl().searchParams.get('x0'));
+  reset.addEventListener('click', function () {
+    var full = figure.layout.xaxis.rangeslider.range;
+    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: [] });
+    setParam('x0', null); setParam('x1', null);
+    reset.hidden = true;
+  });
+
+  var showChart = document.getElementById('show-chart');
+  function applyNarrow() {
+    if (narrow.matches) {
+      showChart.hidden = false;
+      showChart.setAttribute('aria-expanded', String(chartShown));
+      chart.classList.toggle('collapsed', !chartShown);
+      document.getElementById('filters-box').open = false;
+    } else {
+      showChart.hidden = true;
+      chart.classList.remove('collapsed');
+      chartShown = true;
+    }
+  }
+  showChart.addEventListener('click', function () {
+    chartShown = !chartShown;
+    applyNarrow();
+    drawChart();
+  });
+  applyNarrow();
+
+  /* ---- filters and URL state ---- */
+  function formQuery() {
+    var fd = new FormData(form);
+    var params = new URLSearchParams();
+    fd.forEach(function (value, key) { if (String(value).trim() !== '') params.append(key, value); });
+    if (params.get('sort') === 'date') params.delete('sort');
+    if (!toggle.checked) params.set('connectors', 'false');
+    return params;
+  }
+
+  function swapFrom(doc, opts) {
+    var ids = ['event-list', 'count'];
+    ids.forEach(function (id) {
+      var fresh = doc.getElementById(id);
+      var old = document.getElementById(id);
+      if (fresh && old) old.innerHTML = fresh.innerHTML;
+    });
+    var dl = doc.querySelector('.downloads');
+    if (dl) document.querySelector('.downloads').innerHTML = dl.innerHTML;
+    var chartFresh = doc.getElementById('chart');
+    chart.setAttribute('data-event-count', chartFresh.getAttribute('data-event-count'));
+    chart.setAttribute('aria-label', chartFresh.getAttribute('aria-label'));
+    var freshForm = doc.getElementById('filters');
+    if (freshForm) {
+      if (opts.replaceForm) {
+        form.innerHTML = freshForm.innerHTML;
+      } else {
+        var active = document.activeElement;
+        var key = active && active.name ? [active.name, active.value] : null;
+        var oldSets = form.querySelectorAll('fieldset');
+        var newSets = freshForm.querySelectorAll('fieldset');
+        for (var i = 0; i < oldSets.length && i < newSets.length; i++) oldSets[i].innerHTML = newSets[i].innerHTML;
+        if (key) {
+          var again = form.querySelector('input[name="' + key[0] + '"][value="' + CSS.escape(key[1]) + '"]');
+          if (again && again !== active && active.type === 'checkbox') again.focus();
+        }
+      }
+    }
+    var data = JSON.parse(doc.getElementById('page-data').textContent);
+    figure = data.figure;
+    return drawChart();
+  }
+
+  function load(url, opts) {
+    opts = opts || {};
+    if (loading) loading.abort();
+    loading = new AbortController();
+    document.getElementById('results').setAttribute('aria-busy', 'true');
+    return fetch(url, { signal: loading.signal, headers: { Accept: 'text/html' } })
+      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, text: t }; }); })
+      .then(function (res) {
+        var doc = new DOMParser().parseFromString(res.text, 'text/html');
+        if (!res.ok) { window.location.href = url; return; }
+        return swapFrom(doc, opts).then(function () {
+          var sel = new URL(url, location.href).searchParams.get('event');
+          if (sel) select(sel, { fromHistory: true, noFocus: true }); else if (!detail.hidden) closeDetail(true);
+        });
+      })
+      .catch(function (e) { if (e.name !== 'AbortError') window.location.href = url; })
+      .finally(function () { document.getElementById('results').removeAttribute('aria-busy'); });
+  }
+
+  function apply() {
+    var params = formQuery();
+    var sel = currentUrl().searchParams.get('event');
+    if (sel) params.set('event', sel);
+    var url = '/?' + params.toString();
+    history.pushState({}, '', url);
+    return load(url);
+  }
+
+  var timer = null;
+  form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
+  form.addEventListener('change', function (ev) {
+    if (ev.target.id === 'q') return;
+    if ((ev.target.id === 'from' || ev.target.id === 'to') && !ev.target.checkValidity()) return;
+    apply();
+  });
+  form.addEventListener('input', function (ev) {
+    if (ev.target.id !== 'q') return;
+    clearTimeout(timer);
+    timer = setTimeout(apply, 350);
+  });
+  window.addEventListener('popstate', function () { load(location.href, { replaceForm: true }); });
+
+  /* ---- embed dialog ---- */
+  var embedButton = document.getElementById('embed-button');
+  var dialog = document.getElementById('embed-dialog');
+  if (dialog && typeof dialog.showModal === 'function') {
+    embedButton.hidden = false;
+    embedButton.addEventListener('click', function () {
+      var params = currentUrl().searchParams;
+      params.delete('event');
+      var src = page.base + '/embed?' + params.toString();
+      var frame = '<iframe src="' + src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
+        '" title="' + document.querySelector('h1').textContent.replace(/"/g, '&quot;') +
+        '" width="100%" height="520" style="border:0;max-width:100%" loading="lazy"';
+      document.getElementById('embed-code-iframe').value = frame + '></iframe>';
+      document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
+        page.base + '/static/embed.js" async></' + 'script>';
+      document.getElementById('embed-preview').src = src;
+      dialog.showModal();
+    });
+    Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
+      b.addEventListener('click', function () {
+        var ta = document.getElementById(b.getAttribute('data-target'));
+        var done = function () { b.textContent = page.strings.copied; setTimeout(function () { b.textContent = page.strings.copy; }, 1500); };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
+        else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
+      });
+    });
+  }
+
+  drawChart().then(function () {
+    if (page.selected && chartShown) window.CCT.focusDate(chart, eventDate(page.selected));
+  });
+  if (page.selected) markListItem(page.selected);
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawChart);
+})();

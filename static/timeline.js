@@ -1,0 +1,85 @@
+/* Shared by the explorer and the embed: draw the Plotly figure prepared by the server,
+   theme it for light/dark, and move the view to an event. No event text is inserted here. */
+(function () {
+  'use strict';
+
+  function isDark() {
+    var root = document.documentElement;
+    if (root.classList.contains('theme-dark')) return true;
+    if (root.classList.contains('theme-light')) return false;
+    return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+  }
+
+  function themedLayout(layout) {
+    var dark = isDark();
+    var fg = dark ? '#e6e6e6' : '#1b1b1b';
+    var grid = dark ? 'rgba(200,200,200,0.16)' : 'rgba(100,100,100,0.18)';
+    var copy = JSON.parse(JSON.stringify(layout));
+    copy.font = Object.assign({}, copy.font, { color: fg });
+    copy.xaxis = Object.assign({}, copy.xaxis, { gridcolor: grid, color: fg });
+    copy.yaxis = Object.assign({}, copy.yaxis, { gridcolor: grid, color: fg });
+    copy.xaxis.rangeslider = Object.assign({}, copy.xaxis.rangeslider, { bgcolor: dark ? '#1e1e1e' : '#f4f4f4' });
+    copy.hoverlabel = Object.assign({}, copy.hoverlabel, {
+      bgcolor: dark ? '#2a2a2a' : '#ffffff', font: { color: fg }, bordercolor: dark ? '#777' : '#999'
+    });
+    return copy;
+  }
+
+  function config(filename) {
+    var buttons = [];
+    if (window.Plotly && Plotly.Icons) {
+      buttons.push({
+        name: 'Download SVG', icon: Plotly.Icons.disk,
+        click: function (gd) { Plotly.downloadImage(gd, { format: 'svg', filename: filename }); }
+      });
+    }
+    return {
+      responsive: true, displaylogo: false, scrollZoom: false,
+      modeBarButtonsToRemove: ['lasso2d', 'select2d', 'autoScale2d'],
+      modeBarButtonsToAdd: buttons,
+      toImageButtonOptions: { format: 'png', filename: filename, scale: 2 }
+    };
+  }
+
+  function draw(el, figure, handlers) {
+    if (!window.Plotly || !el) return Promise.resolve(null);
+    var layout = themedLayout(figure.layout);
+    return Plotly.react(el, figure.data, layout, config('chip-controls-timeline')).then(function (gd) {
+      if (!gd.__cctBound) {
+        gd.__cctBound = true;
+        gd.on('plotly_click', function (ev) {
+          var p = ev && ev.points && ev.points[0];
+          if (p && p.customdata && handlers && handlers.select) handlers.select(p.customdata[0]);
+        });
+        gd.on('plotly_relayout', function (ev) { if (handlers && handlers.relayout) handlers.relayout(ev); });
+      }
+      el.setAttribute('data-drawn', 'true');
+      return gd;
+    });
+  }
+
+  function markerCount(el) {
+    return el ? el.querySelectorAll('.cartesianlayer .subplot.xy .scatterlayer .trace .points path.point').length : 0;
+  }
+
+  /* Centre the view on a date (keeping the current span if it is narrower than two years) and mark it. */
+  function focusDate(el, isoDate) {
+    if (!window.Plotly || !el || !el.layout) return;
+    var day = new Date(isoDate + 'T00:00:00Z').getTime();
+    var r = el.layout.xaxis.range.map(function (v) { return new Date(v).getTime(); });
+    var span = Math.min(r[1] - r[0], 2 * 365 * 864e5);
+    var start = new Date(day - span / 2).toISOString().slice(0, 10);
+    var end = new Date(day + span / 2).toISOString().slice(0, 10);
+    Plotly.relayout(el, {
+      'xaxis.range': [start, end],
+      shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: isoDate, x1: isoDate, y0: 0, y1: 1,
+                 line: { color: 'rgba(200,120,0,0.8)', width: 2 } }]
+    });
+  }
+
+  function clearFocus(el) {
+    if (window.Plotly && el && el.layout) Plotly.relayout(el, { shapes: [] });
+  }
+
+  window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, markerCount: markerCount, isDark: isDark };
+})();

@@ -69,6 +69,10 @@ FORMATS_DOC = (
 )
 
 
+# Every media type a renderer can answer with, for the OpenAPI document.
+FORMAT_CONTENT = {r.media_type.split(";")[0]: {} for r in RENDERERS.values()}
+
+
 @router.get(
     "/events",
     summary="List events",
@@ -88,7 +92,7 @@ def list_events(request: Request, params: Annotated[EventsParams, Query()]) -> R
     "/events.{ext}",
     summary="List events as a file",
     description="Same as /events, format chosen by the extension: json, csv, ics, atom, timelinejs.json, jsonld.",
-    responses={200: {"description": "A page of events in the chosen format."}, **ERRORS},
+    responses={200: {"description": "A page of events in the chosen format.", "content": FORMAT_CONTENT}, **ERRORS},
 )
 def list_events_ext(
     request: Request,
@@ -104,7 +108,7 @@ def list_events_ext(
     description="One event with its related events resolved: `related` (links this event makes, with the other "
     "event's title and date) and `referenced_by` (events that link to this one).",
     responses={200: {"description": "The event.", "content": {"application/json": {"example": EVENT_EXAMPLE}}},
-               404: PROBLEM},
+               404: PROBLEM, **ERRORS},
 )
 def get_event(
     request: Request,

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Path, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from app import api, errors, pages
+from app import api, errors, oembed, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
 from app.httpcache import PreparedCache, send
 from app.params import ProblemError
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(oembed.router)
     app.include_router(pages.router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")

@@ -50,11 +50,12 @@ def parse_params(model: type[BaseModel], request: Request) -> Any:
     for name, info in model.model_fields.items():
         key = info.alias or name
         origin = getattr(info.annotation, "__origin__", None)
+        # Empty fields are "not set": a plain (no-JS) form submission sends every field.
         if origin is list:
-            values = request.query_params.getlist(key)
+            values = [v for v in request.query_params.getlist(key) if v.strip()]
             if values:
                 data[key] = values
-        elif key in request.query_params:
+        elif request.query_params.get(key, "").strip():
             data[key] = request.query_params[key]
     return model.model_validate(data)
 
@@ -132,10 +133,10 @@ def _links(snap: Snapshot, event: Event, lang: str) -> list[dict]:
     return out
 
 
-def render_detail(request: Request, snap: Snapshot, event: Event, lang: str) -> str:
+def render_detail(request: Request, snap: Snapshot, event: Event, lang: str, heading: str = "h2") -> str:
     env = request.app.state.jinja
     return env.get_template("_detail.html").render(
-        **_globals(request, lang), e=event, links=_links(snap, event, lang))
+        **_globals(request, lang), e=event, links=_links(snap, event, lang), heading=heading)
 
 
 def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
@@ -219,7 +220,9 @@ def embed(request: Request) -> Response:
         view = _view(request, EmbedParams, lang)
         params: EmbedParams = view["params"]
         explorer_url = f"{base_url(request)}/?{view['view_query']}"
+        selected = view["snap"].get(params.event) if params.event else None
         page_data = {"figure": view["figure"], "lang": lang, "base": base_url(request), "explorer": explorer_url,
+                     "selected": selected.id if selected else None,
                      "theme": params.theme, "strings": {k: t(k, lang) for k in ("close",)}}
         body = request.app.state.jinja.get_template("embed.html").render(
             **_globals(request, lang), **view,
@@ -278,7 +281,7 @@ def event_page(request: Request, event_id: str) -> Response:
             f"}}"
         )
         body = request.app.state.jinja.get_template("event.html").render(
-            **_globals(request, lang), e=event, detail_html=render_detail(request, snap, event, lang),
+            **_globals(request, lang), e=event, detail_html=render_detail(request, snap, event, lang, heading="h1"),
             jsonld=json_for_script(event_jsonld(snap, event, base, lang)), apa=apa, bibtex=bibtex,
         )
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))

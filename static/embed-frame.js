@@ -13,7 +13,7 @@
     return u.toString();
   }
 
-  function select(id) {
+  function select(id, noFocus) {
     fetch('/event/' + encodeURIComponent(id) + '/panel?lang=' + page.lang)
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
@@ -29,7 +29,7 @@
           links[i].rel = 'noopener';
         }
         var h = document.getElementById('detail-title');
-        if (h) h.focus();
+        if (h && !noFocus) h.focus();
         report();
       })
       .catch(function () { /* keep the frame usable */ });
@@ -59,7 +59,10 @@
   window.addEventListener('load', report);
   document.getElementById('event-list').addEventListener('toggle', report);
 
-  window.CCT.draw(chart, page.figure, { select: select }).then(report);
+  window.CCT.draw(chart, page.figure, { select: select }).then(function () {
+    if (page.selected) { select(page.selected, true); window.CCT.focusDate(chart, page.selected.slice(0, 10)); }
+    report();
+  });
   if (window.matchMedia) {
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', function () {
       window.CCT.draw(chart, page.figure, { select: select });

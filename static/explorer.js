@@ -107,9 +107,10 @@
   reset.hidden = !(currentUrl().searchParams.get('x0'));
   reset.addEventListener('click', function () {
     var full = figure.layout.xaxis.rangeslider.range;
-    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: [] });
-    setParam('x0', null); setParam('x1', null);
-    reset.hidden = true;
+    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: [] }).then(function () {
+      setParam('x0', null); setParam('x1', null);
+      reset.hidden = true;
+    });
   });
 
   var showChart = document.getElementById('show-chart');

@@ -1,0 +1,90 @@
+"""oEmbed (https://oembed.com): `/oembed?url=<explorer or event URL>` answers a `rich` response
+whose HTML is the iframe of `/embed` at the same view, sized to the consumer's limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app.httpcache import prepare, send
+from app.i18n import t
+from app.params import ProblemError
+from app.renderers import json_bytes
+from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
+
+router = APIRouter(tags=["embed"])
+
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 800, 520
+MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 240, 2000
+# View parameters an explorer URL may carry into the embed; anything else is dropped.
+VIEW_KEYS = {"from", "to", "actor", "category", "technology", "side", "entity", "q", "significance", "status",
+             "sort", "lang", "x0", "x1", "connectors", "event"}
+
+
+def _embed_target(request: Request, url: str) -> tuple[list[tuple[str, str]], str]:
+    """The embed query and a title for an explorer or event URL of this site; 404 otherwise."""
+    base = urlsplit(base_url(request))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() != base.netloc.lower():
+        raise ProblemError(404, "url is not a page of this site", "url")
+    items = [(k, v) for k, v in parse_qsl(parts.query) if k in VIEW_KEYS]
+    lang = dict(items).get("lang", "en") if dict(items).get("lang") in ("en", "zh") else "en"
+    path = parts.path.rstrip("/") or "/"
+    if path in ("/", "/embed"):
+        return items, t("site_title", lang)
+    prefix = "/event/"
+    if path.startswith(prefix) and "/" not in path[len(prefix):]:
+        event = snapshot(request).get(path[len(prefix):])
+        if event is None:
+            raise ProblemError(404, f"no event at {parts.path!r}", "url")
+        window = dt.timedelta(days=365)
+        return ([("lang", lang), ("event", event.id), ("x0", (event.date - window).isoformat()),
+                 ("x1", (event.date + window).isoformat())], event.title.get(lang))
+    raise ProblemError(404, "url is not an explorer or event page of this site", "url")
+
+
+@router.get(
+    "/oembed",
+    summary="oEmbed for explorer and event URLs",
+    description="Returns a `rich` oEmbed response whose `html` is an iframe of `/embed` at the same view as "
+    "`url` (an explorer URL such as `/?actor=us-bis` or an event page). `maxwidth`/`maxheight` bound the "
+    "iframe. Only `format=json` is implemented (`xml` answers 501).",
+    responses={404: {"description": "Not a page of this site.", "content": {"application/problem+json": {}}},
+               501: {"description": "format=xml is not implemented.", "content": {"application/problem+json": {}}},
+               422: {"description": "Bad parameter.", "content": {"application/problem+json": {}}}},
+)
+def oembed(
+    request: Request,
+    url: Annotated[str, Query(max_length=2000, description="An explorer or event URL of this site.",
+                              examples=["http://127.0.0.1:8000/?actor=us-bis&lang=en"])],
+    maxwidth: Annotated[int | None, Query(ge=1, le=10000, description="Maximum width in pixels.")] = None,
+    maxheight: Annotated[int | None, Query(ge=1, le=10000, description="Maximum height in pixels.")] = None,
+    format: Annotated[Literal["json", "xml"], Query(description="Only json is implemented.")] = "json",
+) -> Response:
+    if format == "xml":
+        raise ProblemError(501, "format=xml is not implemented; use format=json", "format")
+
+    def build():
+        items, title = _embed_target(request, url)
+        width = min(DEFAULT_WIDTH, maxwidth or DEFAULT_WIDTH)
+        height = min(DEFAULT_HEIGHT, maxheight or DEFAULT_HEIGHT)
+        embed_height = max(MIN_EMBED_HEIGHT, min(MAX_EMBED_HEIGHT, height))
+        query = [(k, v) for k, v in items if k != "height"] + [("height", str(embed_height))]
+        base = base_url(request)
+        src = f"{base}/embed?{urlencode(query)}"
+        iframe = (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="{width}" '
+                  f'height="{height}" style="border:0;max-width:100%" loading="lazy"></iframe>')
+        body = {
+            "version": "1.0", "type": "rich", "title": title,
+            "provider_name": "Chip Controls Timeline", "provider_url": base + "/",
+            "html": iframe, "width": width, "height": height, "cache_age": 3600,
+        }
+        return prepare(json_bytes(body), "application/json")
+
+    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    return send(request, prepared, cache_control(request))

@@ -1,0 +1,254 @@
+"""The explorer (/) and event pages in a real browser, on the real curated data set."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import POINTS, marker_count, serious, shot, wait_chart
+
+
+def total(client, **params) -> int:
+    r = client.get("/events", params={**params, "limit": 1})
+    assert r.status_code == 200, r.text
+    return r.json()["total"]
+
+
+def query_of(page) -> dict:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_loads_without_errors_and_draws_one_marker_per_event(page, server, client):
+    page.goto(server.url + "/")
+    wait_chart(page)
+    n = total(client)
+    assert n >= 1
+    assert marker_count(page) == n
+    assert page.locator("#event-list li.event").count() == n
+    assert str(n) in page.locator("#count").inner_text()
+    shot(page, "explorer-en")
+    assert page.watch.errors == []
+
+
+def test_filter_updates_chart_list_counts_and_url(page, server, client):
+    page.goto(server.url + "/")
+    wait_chart(page)
+    before = page.locator("#filters .count[data-facet='category'][data-value='tariff']").inner_text()
+    page.locator("#filters input[name='side'][value='china']").check()
+    page.wait_for_function("() => location.search.includes('side=china')")
+    n = total(client, side="china")
+    assert 0 < n < total(client)
+    page.wait_for_function(f"() => document.querySelectorAll('#event-list li.event').length === {n}")
+    page.wait_for_function(f"() => document.querySelectorAll({POINTS!r}).length === {n}")
+    assert str(n) in page.locator("#count").inner_text()
+    # facet counts follow the filter (every facet but its own)
+    after = page.locator("#filters .count[data-facet='category'][data-value='tariff']").inner_text()
+    assert int(after) == total(client, side="china", category="tariff") and after != before
+    assert query_of(page)["side"] == ["china"]
+    # full text, in Chinese, combined with the side filter
+    page.fill("#q", "稀土")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '稀土'")
+    m = total(client, side="china", q="稀土")
+    page.wait_for_function(f"() => document.querySelectorAll('#event-list li.event').length === {m}")
+    assert marker_count(page) == m
+    shot(page, "explorer-filtered")
+    # back restores the previous view
+    page.go_back()
+    page.wait_for_function(f"() => document.querySelectorAll('#event-list li.event').length === {n}")
+    assert page.locator("#q").input_value() == ""
+    assert page.watch.errors == []
+
+
+def test_url_restores_the_view(page, server, client):
+    first = client.get("/events", params={"category": "entity-list", "limit": 1}).json()["events"][0]
+    url = (f"{server.url}/?category=entity-list&lang=zh&x0=2018-06-01&x1=2021-06-01"
+           f"&event={first['id']}&connectors=false")
+    page.goto(url)
+    wait_chart(page)
+    n = total(client, category="entity-list")
+    assert page.locator("#filters input[name='category'][value='entity-list']").is_checked()
+    assert page.locator("#event-list li.event").count() == n
+    assert marker_count(page) == n
+    assert page.locator("#detail").is_visible()
+    assert page.locator("#detail-title").inner_text().strip() == first["title"]["zh"]
+    assert page.evaluate("document.documentElement.lang").startswith("zh")
+    assert not page.locator("#connectors-toggle").is_checked()
+    # the event is focused: the range is centred on it
+    lo, hi = page.evaluate("Array.from(document.getElementById('chart').layout.xaxis.range, String)")
+    assert lo[:10] < first["date"] < hi[:10]
+    shot(page, "explorer-restored-zh")
+    assert page.watch.errors == []
+
+
+def test_zoom_is_kept_in_the_url(page, server):
+    page.goto(server.url + "/?x0=2022-01-01&x1=2023-12-31")
+    wait_chart(page)
+    lo, hi = page.evaluate("Array.from(document.getElementById('chart').layout.xaxis.range, String)")
+    assert lo.startswith("2022-01-01") and hi.startswith("2023-12-31")
+    assert page.locator("#reset-view").is_visible()
+    page.click("#reset-view")
+    page.wait_for_function("() => !location.search.includes('x0=')")
+
+
+def test_clicking_a_marker_opens_its_detail_panel(page, server, client):
+    page.goto(server.url + "/?significance=3")
+    wait_chart(page)
+    box = None
+    points = page.locator(POINTS)
+    for i in range(points.count()):
+        b = points.nth(i).bounding_box()
+        if b and b["width"] > 0:
+            box = b
+            break
+    assert box, "no visible marker"
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=5000)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    chosen = query_of(page)["event"][0]
+    event = client.get(f"/events/{chosen}").json()
+    assert page.locator("#detail-title").inner_text().strip() == event["title"]["en"]
+    # every source is a link; the permalink points at the event page
+    hrefs = page.locator("#detail-body a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    for src in event["sources"]:
+        if src.get("url"):
+            assert src["url"] in hrefs
+    assert any(h and f"/event/{chosen}?" in h and "permalink" for h in hrefs)
+    shot(page, "explorer-detail")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#detail", state="hidden")
+    assert "event" not in query_of(page)
+    assert page.watch.errors == []
+
+
+def test_related_events_are_links_that_move_the_view(page, server, client):
+    events = client.get("/events", params={"limit": 500}).json()["events"]
+    linked = next(e for e in events if e["related"])
+    page.goto(f"{server.url}/?event={linked['id']}")
+    wait_chart(page)
+    target = linked["related"][0]["id"]
+    page.locator(f"#detail-body a.event-link[data-id='{target}']").click()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('event') === {target!r}")
+    lo, hi = page.evaluate("Array.from(document.getElementById('chart').layout.xaxis.range, String)")
+    assert lo[:10] <= target[:10] <= hi[:10]
+
+
+def test_language_switch_changes_ui_and_content(page, server, client):
+    page.goto(server.url + "/?side=us")
+    wait_chart(page)
+    first = client.get("/events", params={"side": "us", "limit": 1}).json()["events"][0]
+    assert page.locator("#event-list a.event-link").first.inner_text().strip() == first["title"]["en"]
+    page.click("a.lang-switch")
+    page.wait_for_load_state()
+    wait_chart(page)
+    assert query_of(page)["lang"] == ["zh"] and query_of(page)["side"] == ["us"]
+    assert page.locator("#event-list a.event-link").first.inner_text().strip() == first["title"]["zh"]
+    assert re.search(r"[\u4e00-\u9fff]", page.locator("label[for='q']").inner_text())
+    assert re.search(r"\d{4}年", page.locator("#event-list time").first.inner_text())
+    shot(page, "explorer-zh")
+    assert page.watch.errors == []
+
+
+def test_accept_language_chooses_chinese(browser, server):
+    ctx = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    pg = ctx.new_page()
+    pg.goto(server.url + "/")
+    assert pg.evaluate("document.documentElement.lang").startswith("zh")
+    ctx.close()
+
+
+def test_keyboard_reaches_and_opens_an_event(page, server):
+    page.goto(server.url + "/")
+    wait_chart(page)
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('event-link')"):
+            break
+    else:
+        pytest.fail("Tab never reached an event link")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "focused link has no visible focus outline"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    assert page.evaluate("document.activeElement.id") == "detail-title"
+
+
+def test_phone_width_fits_and_defaults_to_the_list(browser, server):
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    pg.goto(server.url + "/")
+    pg.wait_for_load_state("networkidle")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not pg.evaluate("document.getElementById('filters-box').open")
+    assert pg.locator("#event-list li.event").first.is_visible()
+    assert pg.locator("#show-chart").is_visible()
+    pg.click("#show-chart")
+    wait_chart(pg)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(pg, "explorer-phone")
+    ctx.close()
+
+
+def test_event_page_works_without_javascript(browser, server, client):
+    event = client.get("/events", params={"limit": 1, "significance": 3}).json()["events"][0]
+    ctx = browser.new_context(java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.goto(f"{server.url}/event/{event['id']}")
+    assert pg.locator("h1").first.inner_text().strip() == event["title"]["en"]
+    assert pg.locator("meta[property='og:title']").get_attribute("content") == event["title"]["en"]
+    assert "@misc{" in pg.locator("body").inner_text()
+    # no-JS explorer: the filter form submits as a plain GET
+    pg.goto(server.url + "/")
+    pg.locator("#filters input[name='side'][value='allies']").check()
+    pg.click("#apply")
+    pg.wait_for_load_state()
+    assert pg.locator("#event-list li.event").count() == total(client, side="allies")
+    ctx.close()
+
+
+def test_downloads_point_at_the_api_with_the_same_filters(page, server):
+    page.goto(server.url + "/?category=tariff&lang=zh")
+    hrefs = page.locator(".downloads a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    assert any(h.startswith("/events.csv?") and "category=tariff" in h and "lang=zh" in h for h in hrefs)
+    assert any(h.startswith("/events.json?") for h in hrefs)
+    wait_chart(page)
+    assert page.locator(".modebar-btn[data-title*='png' i], .modebar-btn[data-title*='Download' i]").count() >= 1
+
+
+def test_embed_dialog_gives_code_for_the_current_view(page, server):
+    page.goto(server.url + "/?actor=us-bis&lang=en")
+    wait_chart(page)
+    page.click("#embed-button")
+    code = page.locator("#embed-code-iframe").input_value()
+    assert "/embed?" in code and "actor=us-bis" in code and code.startswith("<iframe")
+    assert "embed.js" in page.locator("#embed-code-script").input_value()
+    page.wait_for_function("() => document.getElementById('embed-preview').src.includes('/embed?')")
+
+
+AXE_PAGES = ["/", "/?lang=zh", "/?side=china&category=countermeasure", "/?side=china&category=countermeasure&lang=zh",
+             "/?q=H200&lang=zh", "EVENT", "EVENT?lang=zh"]
+
+
+AXE_CASES = [(p, "light") for p in AXE_PAGES] + [("/?lang=zh", "dark"), ("/?side=china&category=countermeasure", "dark"),
+                                                 ("EVENT", "dark")]
+
+
+@pytest.mark.parametrize("path,scheme", AXE_CASES)
+def test_axe_no_serious_violations(browser, server, client, path, scheme):
+    if path.startswith("EVENT"):
+        event = client.get("/events", params={"limit": 1, "q": "H200"}).json()["events"][0]
+        path = path.replace("EVENT", f"/event/{event['id']}")
+    ctx = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.goto(server.url + path)
+    if pg.locator("#chart").count():
+        wait_chart(pg)
+    results = Axe().run(pg)
+    problems = serious(results)
+    if scheme == "dark":
+        shot(pg, f"axe-dark{path}")
+    ctx.close()
+    assert problems == [], "\n".join(problems)

@@ -1,0 +1,151 @@
+"""The embed in an article on another origin (a second local port), with the embed.js loader."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import POINTS, serious, shot, wait_chart
+from tests.conftest import free_port
+
+ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A news article</title></head>
+<body style="font-family: Georgia, serif; max-width: 720px; margin: 2em auto">
+<h1>What the chip controls did</h1><p>Some article text before the timeline.</p>
+<iframe id="timeline" src="{src}" title="Chip controls timeline" width="100%" height="300"
+  style="border:0;max-width:100%" loading="eager" data-cct-embed></iframe>
+<script src="{app}/static/embed.js" async></script>
+<p>Some article text after the timeline.</p>
+<iframe id="framed-explorer" src="{app}/" title="explorer (must be refused)" width="100%" height="200"></iframe>
+</body></html>"""
+
+
+@pytest.fixture
+def article(server):
+    """Serve an article page that embeds the timeline from a different origin."""
+    pages: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path == "/favicon.ico":
+                self.send_response(204)
+                self.end_headers()
+                return
+            body = pages.get(self.path.split("?")[0])
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"not found")
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+
+    def make(query: str) -> str:
+        pages["/article"] = ARTICLE.format(src=f"{server.url}/embed?{query}", app=server.url).encode()
+        return f"http://127.0.0.1:{port}/article"
+
+    yield make
+    httpd.shutdown()
+
+
+def embed_frame(page):
+    page.wait_for_selector("iframe#timeline")
+    frame = page.frame_locator("iframe#timeline")
+    handle = page.query_selector("iframe#timeline").content_frame()
+    return frame, handle
+
+
+def test_embed_renders_resizes_and_shows_only_the_filtered_events(page, server, client, article):
+    url = article("side=china&category=countermeasure&title=China%27s%20answers&lang=en")
+    page.goto(url)
+    _, frame = embed_frame(page)
+    wait_chart(frame)
+    n = client.get("/events", params={"side": "china", "category": "countermeasure", "limit": 1}).json()["total"]
+    assert n > 0
+    assert frame.locator(POINTS).count() == n
+    assert frame.locator("#event-list li.event").count() == n
+    assert frame.locator("h1").inner_text() == "China's answers"
+    # the loader resized the iframe to the frame's content height
+    page.wait_for_selector("iframe#timeline[data-cct-resized='true']")
+    content = frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+    height = page.evaluate("document.getElementById('timeline').getBoundingClientRect().height")
+    assert height != 300 and abs(height - content) <= 2
+    # opening the event list grows the frame
+    frame.locator("#event-list summary").click()
+    page.wait_for_function(f"() => document.getElementById('timeline').getBoundingClientRect().height > {height + 50}")
+    shot(page, "embed-in-article")
+    # the explorer link opens the same view
+    href = frame.locator("#explorer-link").get_attribute("href")
+    q = parse_qs(urlsplit(href).query)
+    assert q["side"] == ["china"] and q["category"] == ["countermeasure"] and href.startswith(server.url + "/?")
+    assert frame.locator("#explorer-link").get_attribute("target") == "_blank"
+    # the only errors: the explorer refusing to be framed (tested below)
+    expected = ("ERR_BLOCKED_BY_RESPONSE", "frame-ancestors", "X-Frame-Options")
+    assert [e for e in page.watch.errors if not any(x in e for x in expected)] == []
+
+
+def test_embed_opens_an_event_inside_the_frame(page, server, client, article):
+    page.goto(article("technology=ai-chips&lang=zh"))
+    _, frame = embed_frame(page)
+    wait_chart(frame)
+    frame.locator("#event-list summary").click()
+    first = frame.locator("#event-list a.event-link").first
+    event_id = first.get_attribute("data-id")
+    first.click()
+    frame.wait_for_selector("#detail:not([hidden]) #detail-title")
+    event = client.get(f"/events/{event_id}").json()
+    assert frame.locator("#detail-title").inner_text().strip() == event["title"]["zh"]
+    explorer = frame.locator("#detail-explorer").get_attribute("href")
+    q = parse_qs(urlsplit(explorer).query)
+    assert q["event"] == [event_id] and q["technology"] == ["ai-chips"] and q["lang"] == ["zh"]
+    # source links leave the frame
+    assert all(t == "_blank" for t in frame.locator("#detail-body .sources a").evaluate_all(
+        "els => els.map(a => a.target)"))
+    shot(page, "embed-event-open")
+
+
+def test_explorer_refuses_to_be_framed_elsewhere(page, server, article):
+    page.goto(article("lang=en"))
+    page.wait_for_timeout(500)
+    framed = page.query_selector("iframe#framed-explorer").content_frame()
+    # Chromium blocks the document: the frame has no explorer content
+    assert framed is None or framed.locator("#chart").count() == 0
+
+
+def test_dark_theme_applies(page, server, article):
+    page.goto(article("theme=dark"))
+    _, frame = embed_frame(page)
+    wait_chart(frame)
+    bg = frame.evaluate("getComputedStyle(document.body).backgroundColor")
+    rgb = [int(x) for x in bg[bg.index("(") + 1:bg.index(")")].split(",")[:3]]
+    assert sum(rgb) < 3 * 80, bg
+    paper = frame.evaluate("document.getElementById('chart').layout.font.color")
+    assert paper.lower() in ("#e6e6e6",)
+    shot(page, "embed-dark")
+
+
+@pytest.mark.parametrize("query", ["lang=en", "lang=zh&theme=dark", "side=us&theme=light"])
+def test_axe_inside_the_frame(page, server, article, query):
+    page.goto(article(query))
+    _, frame = embed_frame(page)
+    wait_chart(frame)
+    problems = serious(Axe().run(frame))
+    assert problems == [], "\n".join(problems)
+
+
+def test_framing_headers(server):
+    embed = httpx.get(server.url + "/embed")
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers
+    for path in ("/", "/event/2022-10-07-bis-advanced-computing-rule", "/events", "/docs"):
+        r = httpx.get(server.url + path)
+        assert "frame-ancestors 'self'" in r.headers["content-security-policy"], path
+        assert r.headers["x-frame-options"] == "SAMEORIGIN"

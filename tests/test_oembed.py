@@ -1,0 +1,79 @@
+"""oEmbed: discovery from the pages' <link> tags, then fetching with a real consumer (micawber)."""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import micawber
+import pytest
+
+
+class LinkFinder(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.oembed: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and a.get("rel") == "alternate" and a.get("type") == "application/json+oembed":
+            self.oembed.append(a["href"])
+
+
+def discover(client, path: str) -> str:
+    finder = LinkFinder()
+    finder.feed(client.get(path).text)
+    assert len(finder.oembed) == 1, finder.oembed
+    return finder.oembed[0]
+
+
+def registry_for(server) -> micawber.ProviderRegistry:
+    """What a CMS does: register our endpoint for our URL pattern."""
+    reg = micawber.ProviderRegistry()
+    reg.register(re.escape(server.url) + r"/\S*", micawber.Provider(server.url + "/oembed"))
+    return reg
+
+
+def test_discovery_and_fetch_for_an_explorer_view(server, client):
+    page_url = f"{server.url}/?actor=us-bis&lang=zh"
+    endpoint = discover(client, "/?actor=us-bis&lang=zh")
+    assert endpoint.startswith(server.url + "/oembed?")
+    discovered = parse_qs(urlsplit(endpoint).query)["url"][0]
+    assert parse_qs(urlsplit(discovered).query)["actor"] == ["us-bis"]
+    data = registry_for(server).request(page_url, maxwidth=600, maxheight=400)
+    assert data["type"] == "rich" and data["version"] == "1.0"
+    assert data["width"] <= 600 and data["height"] <= 400
+    src = re.search(r'src="([^"]+)"', data["html"]).group(1).replace("&amp;", "&")
+    q = parse_qs(urlsplit(src).query)
+    assert urlsplit(src).path == "/embed" and q["actor"] == ["us-bis"] and q["lang"] == ["zh"]
+    assert client.get(src.replace(server.url, "")).status_code == 200
+    # micawber turning a pasted URL into the embed, as a CMS would
+    out = registry_for(server).parse_text_full(f"See {page_url}")
+    assert "<iframe" in out and "/embed?" in out
+
+
+def test_discovery_and_fetch_for_an_event_page(server, client):
+    event = client.get("/events", params={"limit": 1, "q": "H200"}).json()["events"][0]
+    endpoint = discover(client, f"/event/{event['id']}")
+    data = registry_for(server).request(parse_qs(urlsplit(endpoint).query)["url"][0])
+    assert data["title"] == event["title"]["en"]
+    src = re.search(r'src="([^"]+)"', data["html"]).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(src).query)["event"] == [event["id"]]
+
+
+@pytest.mark.parametrize("url,status", [
+    ("http://elsewhere.example/", 404),
+    ("{base}/event/no-such-event", 404),
+    ("{base}/docs", 404),
+    ("javascript:alert(1)", 404),
+])
+def test_unknown_urls_are_404(client, server, url, status):
+    r = client.get("/oembed", params={"url": url.format(base=server.url)})
+    assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
+
+
+def test_xml_is_501_and_bad_sizes_are_422(client, server):
+    assert client.get("/oembed", params={"url": server.url + "/", "format": "xml"}).status_code == 501
+    assert client.get("/oembed", params={"url": server.url + "/", "maxwidth": "-3"}).status_code == 422
+    assert client.get("/oembed").status_code == 422

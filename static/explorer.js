@@ -32,7 +32,9 @@
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
       .then(function (html) {
         detailBody.innerHTML = html;  // server-rendered, escaped fragment from this app
+        var wasHidden = detail.hidden;
         detail.hidden = false;
+        if (wasHidden) resizeChart();
         if (!opts.fromHistory) setParam('event', id, true);
         if (chartShown) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
@@ -42,8 +44,14 @@
       .catch(function () { window.location.href = '/event/' + encodeURIComponent(id) + '?lang=' + lang; });
   }
 
+  /* The panel is a grid column on wide screens: the chart's width changes with it. */
+  function resizeChart() {
+    if (window.Plotly && chart.layout && chartShown) Plotly.Plots.resize(chart);
+  }
+
   function closeDetail(fromHistory) {
     detail.hidden = true;
+    resizeChart();
     detailBody.textContent = '';
     markListItem(null);
     window.CCT.clearFocus(chart);

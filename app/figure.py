@@ -97,14 +97,16 @@ def build_figure(
     present = {e.id for e in events}
     xs: list[Any] = []
     ys: list[Any] = []
+    ends: list[Any] = []  # the event id at each vertex, so a client can drop links of hidden events
     for event in events:
         for link in event.related:
             if link.id in present:
                 other = snapshot.get(link.id)
                 xs += [other.date.isoformat(), event.date.isoformat(), None]
                 ys += [y[other.id], y[event.id], None]
+                ends += [other.id, event.id, None]
     fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="lines", name=t("connectors", lang), legendgroup=CONNECTOR_NAME,
+        x=xs, y=ys, customdata=ends, mode="lines", name=t("connectors", lang), legendgroup=CONNECTOR_NAME,
         line={"color": "rgba(110,110,110,0.55)", "width": 1.2, "dash": "dot"},
         hoverinfo="skip", visible=True if connectors else "legendonly", meta={"connectors": True},
     ))

@@ -96,6 +96,12 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
     }
 
 
+def _url_templates(lang: str) -> dict[str, str]:
+    """Where the pages' scripts find an event's detail fragment and page ({id} is replaced);
+    the static export rewrites these to its files."""
+    return {"panel_url": f"/event/{{id}}/panel?lang={lang}", "event_url": f"/event/{{id}}?lang={lang}"}
+
+
 def _lang(request: Request) -> str:
     return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"),
                      settings(request).default_lang)
@@ -196,7 +202,7 @@ def explorer(request: Request) -> Response:
         selected = snap.get(params.event) if params.event else None
         other_items = [(k, v) for k, v in view["view_items"] if k != "lang"] + [("lang", "en" if lang == "zh" else "zh")]
         page_data = {
-            "figure": view["figure"], "lang": lang, "base": base_url(request),
+            "figure": view["figure"], "lang": lang, "base": base_url(request), **_url_templates(lang),
             "strings": {k: t(k, lang) for k in ("copy", "copied", "close", "show_chart", "reset_view")},
             "selected": selected.id if selected else None,
         }
@@ -222,6 +228,7 @@ def embed(request: Request) -> Response:
         explorer_url = f"{base_url(request)}/?{view['view_query']}"
         selected = view["snap"].get(params.event) if params.event else None
         page_data = {"figure": view["figure"], "lang": lang, "base": base_url(request), "explorer": explorer_url,
+                     **_url_templates(lang),
                      "selected": selected.id if selected else None,
                      "theme": params.theme, "strings": {k: t(k, lang) for k in ("close",)}}
         body = request.app.state.jinja.get_template("embed.html").render(

@@ -14,7 +14,7 @@
   }
 
   function select(id, noFocus) {
-    fetch('/event/' + encodeURIComponent(id) + '/panel?lang=' + page.lang)
+    fetch(page.panel_url.replace('{id}', encodeURIComponent(id)))
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
         body.innerHTML = html;  // server-rendered, escaped fragment from this app

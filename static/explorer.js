@@ -28,7 +28,7 @@
 
   function select(id, opts) {
     opts = opts || {};
-    return fetch('/event/' + encodeURIComponent(id) + '/panel?lang=' + lang)
+    return fetch(page.panel_url.replace('{id}', encodeURIComponent(id)))
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
       .then(function (html) {
         detailBody.innerHTML = html;  // server-rendered, escaped fragment from this app
@@ -41,7 +41,7 @@
         var h = document.getElementById('detail-title');
         if (h && !opts.noFocus) h.focus();
       })
-      .catch(function () { window.location.href = '/event/' + encodeURIComponent(id) + '?lang=' + lang; });
+      .catch(function () { window.location.href = page.event_url.replace('{id}', encodeURIComponent(id)); });
   }
 
   /* The panel is a grid column on wide screens: the chart's width changes with it. */

@@ -58,6 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.watch:
         os.environ["TIMELINE_WATCH"] = "true"
     settings = Settings()
+    from app.logconfig import log_config
     from app.store import StoreError, load_snapshot
 
     try:  # fail before forking workers, with every problem listed
@@ -76,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=workers,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level),
         proxy_headers=True,
         timeout_graceful_shutdown=8,  # under docker stop's default 10 s
     )

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import logging.config
 from typing import Annotated
 
 import jinja2
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from app import api, errors, oembed, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
 from app.httpcache import PreparedCache, send
+from app.logconfig import log_config
 from app.params import ProblemError
 from app.security import SecurityHeaders
 from app.settings import Settings
@@ -44,8 +46,8 @@ async def _watch(holder: StoreHolder) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":%(message)r}')
+    if not logging.getLogger("timeline").handlers:  # `timeline serve` configures logging; other hosts get JSON too
+        logging.config.dictConfig(log_config(settings.log_level))
     holder = StoreHolder(settings.data)
 
     @contextlib.asynccontextmanager

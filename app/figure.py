@@ -24,6 +24,14 @@ SIZES = {1: 9, 2: 13, 3: 19}
 STAGGER_DAYS = 24
 OFFSETS = (0.0, 0.22, -0.22, 0.36, -0.36, 0.11, -0.11)
 CONNECTOR_NAME = "connectors"
+Y_RANGE = (-0.6, 2.6)
+
+
+def _label_width(labels: list[str]) -> int:
+    """Left margin for the lane labels at 13 px: CJK characters are about one em wide."""
+    def width(text: str) -> float:
+        return sum(13 if ord(ch) > 0x2E80 else 7.2 for ch in text)
+    return int(max(width(label) for label in labels)) + 16
 
 
 def _lane_positions(snapshot: Snapshot, events: list[Event]) -> dict[str, float]:
@@ -58,6 +66,7 @@ def build_figure(
     x_range: tuple[dt.date, dt.date] | None = None,
     connectors: bool = True,
     height: int = 460,
+    rangeslider: bool = True,
 ) -> go.Figure:
     events = list(events)
     tax = snapshot.taxonomy
@@ -118,37 +127,38 @@ def build_figure(
     else:
         first, last = dt.date(2018, 1, 1), dt.date.today()
     view = x_range or (first, last)
+    # Fixed margins instead of automargin, and the legend as HTML beside the chart: each of
+    # them costs plotly.js extra layout passes (measured: about half the drawing time).
+    margin = {"l": _label_width(lane_labels), "r": 12, "t": 12, "b": 30}  # plotly adds the range slider below
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        margin=margin,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font={"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', sans-serif", "size": 13},
         hovermode="closest",
         hoverlabel={"align": "left", "namelength": 0},
         dragmode="zoom",
-        showlegend=True,
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "itemclick": "toggle",
-                "itemdoubleclick": "toggleothers"},
+        showlegend=False,
         xaxis={
             "type": "date",
             "range": [view[0].isoformat(), view[1].isoformat()],
-            "rangeslider": {"visible": True, "thickness": 0.08, "range": [first.isoformat(), last.isoformat()]},
+            "rangeslider": {"visible": rangeslider, "thickness": 0.08, "range": [first.isoformat(), last.isoformat()]},
             "showgrid": True,
             "gridcolor": "rgba(128,128,128,0.18)",
-            "automargin": True,
+            "automargin": False,
             **({"tickformat": "%Y年%-m月", "hoverformat": "%Y年%-m月%-d日"} if lang == "zh" else {}),
         },
         yaxis={
             "tickmode": "array",
             "tickvals": [0, 1, 2],
             "ticktext": lane_labels,
-            "range": [-0.6, 2.6],
+            "range": list(Y_RANGE),
             "fixedrange": True,
             "zeroline": False,
             "showgrid": True,
             "gridcolor": "rgba(128,128,128,0.25)",
-            "automargin": True,
+            "automargin": False,
         },
         meta={"lang": lang, "events": len(events)},
     )

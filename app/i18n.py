@@ -34,6 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "拖动以缩放，用图下方的滑块移动，双击复原。点击标记查看详情。空心标记为仅见于媒体报道的事件。",
     },
     "connectors": {"en": "Action → reaction", "zh": "行动 → 回应"},
+    "legend": {"en": "Legend", "zh": "图例"},
+    "legend_reported": {"en": "Open marker: known from press reports", "zh": "空心标记：据媒体报道"},
     "show_connectors": {"en": "Show action → reaction links", "zh": "显示行动与回应之间的连线"},
     "reset_view": {"en": "Reset view", "zh": "复原视图"},
     "show_chart": {"en": "Show chart", "zh": "显示图表"},

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 
 from app import query as q
 from app.figure import figure_dict
+from app.preview import preview_html
 from app.httpcache import prepare, send
 from app.i18n import count_text, format_date, negotiate, t
 from app.models import Event
@@ -163,8 +164,11 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
     events = q.events(snap, query)
     facets = q.facets(snap, query)
     x_range = _x_range(params)
+    embed = model is EmbedParams
+    # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
     figure = figure_dict(snap, events, lang, x_range=x_range, connectors=params.connectors,
-                         height=getattr(params, "height", 520) - 60 if model is EmbedParams else 460)
+                         height=getattr(params, "height", 520) - 60 if embed else 460, rangeslider=not embed)
+    legend = [{"label": tr["name"], "colour": tr["marker"]["color"]} for tr in figure["data"] if tr.get("mode") == "markers"]
     filters = query.filter_items()
     view_items = filters + [("lang", lang)]
     if x_range:
@@ -174,6 +178,7 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
     return {
         "snap": snap, "params": params, "query": query, "events": events, "facets": facets,
         "figure": figure, "filters": filters, "view_items": view_items,
+        "legend": legend, "preview": preview_html(figure), "chart_height": figure["layout"]["height"],
         "groups": _group_by_year(events, query.sort == "-date"),
         "count_text": count_text(len(events), lang), "event_count": len(events),
         "api_query": urlencode(filters + [("lang", lang)]),
@@ -234,7 +239,7 @@ def embed(request: Request) -> Response:
         body = request.app.state.jinja.get_template("embed.html").render(
             **_globals(request, lang), **view,
             title=params.title or t("site_title", lang), theme=params.theme,
-            chart_height=params.height - 60, explorer_url=explorer_url, page_json=json_for_script(page_data),
+            explorer_url=explorer_url, page_json=json_for_script(page_data),
         )
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 

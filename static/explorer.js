@@ -158,6 +158,8 @@
       var old = document.getElementById(id);
       if (fresh && old) old.innerHTML = fresh.innerHTML;
     });
+    var legend = doc.querySelector('.chart-legend');
+    if (legend) document.querySelector('.chart-legend').innerHTML = legend.innerHTML;
     var dl = doc.querySelector('.downloads');
     if (dl) document.querySelector('.downloads').innerHTML = dl.innerHTML;
     var chartFresh = doc.getElementById('chart');

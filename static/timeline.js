@@ -53,6 +53,8 @@
         });
         gd.on('plotly_relayout', function (ev) { if (handlers && handlers.relayout) handlers.relayout(ev); });
       }
+      var preview = el.querySelector('.chart-preview');  // the server-drawn picture, now covered
+      if (preview) preview.remove();
       el.setAttribute('data-drawn', 'true');
       return gd;
     });

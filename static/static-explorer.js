@@ -1,0 +1,561 @@
+/* The explorer of the STATIC export (`timeline export`): no server behind it, so filtering runs
+   here, from events.json, with the semantics of app/query.py and app/params.py: OR within a
+   filter, AND across filters; side = the taxonomy side of the event's first actor; from/to
+   take YYYY, YYYY-MM or YYYY-MM-DD, inclusive; q = every word, case-insensitive after NFKC,
+   over id, titles, summaries, contexts (both languages) and entities; entity = whole-word;
+   significance = minimum; sort date / -date. Facet counts use every filter but their own.
+   The URL query uses the names of /events; history is kept with pushState/popstate.
+   The page-data JSON carries a "static" block written by app/export.py.
+   On the exported embed pages this file only makes page-data's explorer URL absolute and
+   fixes relative links in loaded detail fragments (embed-frame.js does the rest). */
+(function () {
+  'use strict';
+  var dataEl = document.getElementById('page-data');
+  var page = JSON.parse(dataEl.textContent);
+  var st = page['static'] || {};
+  var form = document.getElementById('filters');
+
+  /* Links in a detail fragment are relative to the fragment's file: resolve them. */
+  function fixLinks(container, fragmentUrl) {
+    var links = container.querySelectorAll('a[href]');
+    for (var i = 0; i < links.length; i++) {
+      var h = links[i].getAttribute('href');
+      if (h && !/^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(h)) links[i].setAttribute('href', new URL(h, fragmentUrl).href);
+    }
+  }
+
+  function panelUrl(id) { return new URL(page.panel_url.replace('{id}', encodeURIComponent(id)), location.href).href; }
+
+  if (st.mode === 'embed' || !form) {
+    try { page.explorer = new URL(page.explorer, location.href).href; } catch (e) { /* keep */ }
+    dataEl.textContent = JSON.stringify(page);
+    var embedBody = document.getElementById('detail-body');
+    if (embedBody && window.MutationObserver) {
+      new MutationObserver(function () {
+        var art = embedBody.querySelector('article[data-id]');
+        if (art) fixLinks(embedBody, panelUrl(art.getAttribute('data-id')));
+      }).observe(embedBody, { childList: true });
+    }
+    return;
+  }
+
+  var lang = page.lang;
+  var chart = document.getElementById('chart');
+  var detail = document.getElementById('detail');
+  var detailBody = document.getElementById('detail-body');
+  var results = document.getElementById('results');
+  var toggle = document.getElementById('connectors-toggle');
+  var fullFigure = page.figure;
+  var figure = fullFigure;
+  var narrow = window.matchMedia('(max-width: 640px)');
+  var chartShown = !narrow.matches;
+  var FACETS = ['side', 'category', 'technology', 'actor', 'status'];
+  var LANES = ['china', 'allies', 'us'];  // app/figure.py
+  var OFFSETS = [0.0, 0.22, -0.22, 0.36, -0.36, 0.11, -0.11];
+  var STAGGER_DAYS = 24;
+  var DAY = 864e5;
+  var events = null;  // from events.json, with derived fields
+  var state = null;
+  var serial = 0;
+
+  /* ---- the query semantics ---- */
+  function fold(text) {  // app/store.py fold(): NFKC, then casefold
+    return String(text).normalize('NFKC').toLowerCase().replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3');
+  }
+
+  function partialDate(value, end) {  // app/params.py parse_partial_date(); null if invalid
+    var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(String(value || '').trim());
+    if (!m) return null;
+    var y = +m[1];
+    if (y < 1900 || y > 2200) return null;
+    if (m[2] === undefined) return y + (end ? '-12-31' : '-01-01');
+    var mo = +m[2];
+    if (mo < 1 || mo > 12) return null;
+    var last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    var d = m[3] === undefined ? (end ? last : 1) : +m[3];
+    if (d < 1 || d > last) return null;
+    return m[1] + '-' + m[2] + '-' + (d < 10 ? '0' : '') + d;
+  }
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&'); }
+
+  function prepare(list) {
+    list.forEach(function (e) {
+      var parts = [e.id, e.title.en, e.title.zh, e.summary.en, e.summary.zh];
+      if (e.context) parts.push(e.context.en, e.context.zh);
+      parts = parts.concat(e.entities || []);
+      e._text = fold(parts.join('\n'));
+      e._entities = (e.entities || []).map(fold);
+      var seen = {};
+      e._values = {
+        side: [e.side], category: [e.category], technology: e.technologies || [], status: [e.status],
+        actor: e.actors.filter(function (a) { if (seen[a]) return false; seen[a] = true; return true; })
+      };
+    });
+    return list;
+  }
+
+  function truthy(v) { return ['false', '0', 'no', 'off', 'f', 'n'].indexOf(String(v).trim().toLowerCase()) < 0; }
+
+  function parseState(search) {
+    var p = new URLSearchParams(search);
+    function one(name) { var v = p.get(name); return v && v.trim() ? v.trim() : ''; }
+    function many(name) {
+      var out = [];
+      p.getAll(name).forEach(function (v) { v = v.trim(); if (v && out.indexOf(v) < 0) out.push(v); });
+      return out;
+    }
+    var s = {
+      q: (p.get('q') || '').split(/\s+/).filter(Boolean).join(' '), from: one('from'), to: one('to'),
+      significance: /^[123]$/.test(one('significance')) ? one('significance') : '',
+      sort: one('sort') === '-date' ? '-date' : 'date', entity: many('entity'), event: one('event'),
+      x0: one('x0'), x1: one('x1'), connectors: p.get('connectors') === null || truthy(p.get('connectors'))
+    };
+    FACETS.forEach(function (f) { s[f] = many(f); });
+    return s;
+  }
+
+  function compile(s) {
+    var c = { from: s.from ? partialDate(s.from, false) : null, to: s.to ? partialDate(s.to, true) : null,
+              significance: s.significance ? +s.significance : 0,
+              terms: s.q ? s.q.split(/\s+/).filter(Boolean).map(fold) : [], entity: null, facets: {} };
+    FACETS.forEach(function (f) { c.facets[f] = s[f]; });
+    var wanted = s.entity.map(function (v) { return fold(v.trim()); }).filter(Boolean);
+    if (s.entity.length) {
+      c.entity = wanted.map(function (term) {
+        return { term: term, re: new RegExp('(?<![\\p{L}\\p{N}_])' + escapeRe(term) + '(?![\\p{L}\\p{N}_])', 'u') };
+      });
+    }
+    return c;
+  }
+
+  function matches(e, c, skip) {
+    for (var i = 0; i < FACETS.length; i++) {
+      var f = FACETS[i], wanted = c.facets[f];
+      if (f === skip || !wanted.length) continue;
+      if (!e._values[f].some(function (v) { return wanted.indexOf(v) >= 0; })) return false;
+    }
+    if (c.entity && !c.entity.some(function (w) {
+      return e._entities.some(function (name) { return name === w.term || w.re.test(name); });
+    })) return false;
+    if (c.from && e.date < c.from) return false;
+    if (c.to && e.date > c.to) return false;
+    if (c.significance && e.significance < c.significance) return false;
+    for (var j = 0; j < c.terms.length; j++) if (e._text.indexOf(c.terms[j]) < 0) return false;
+    return true;
+  }
+
+  /* ---- figure: the server's figure, restricted to the matching events ---- */
+  function lanePositions(list) {  // app/figure.py _lane_positions()
+    var pos = {}, last = {};
+    list.slice().sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0; })
+      .forEach(function (e) {
+        var slot = -1, t = Date.parse(e.date);
+        for (var s = 0; s < OFFSETS.length; s++) {
+          var prev = last[e.side + s];
+          if (prev === undefined || (t - Date.parse(prev)) / DAY > STAGGER_DAYS) { slot = s; break; }
+        }
+        if (slot < 0) {
+          slot = 0;
+          for (var k = 1; k < OFFSETS.length; k++) if (last[e.side + k] < last[e.side + slot]) slot = k;
+        }
+        last[e.side + slot] = e.date;
+        pos[e.id] = LANES.indexOf(e.side) + OFFSETS[slot];
+      });
+    return pos;
+  }
+
+  function shiftDate(iso, days) { return new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10); }
+
+  function buildFigure(kept, s) {
+    var keep = {};
+    kept.forEach(function (e) { keep[e.id] = true; });
+    var y = lanePositions(kept);
+    var data = [];
+    fullFigure.data.forEach(function (tr) {
+      var copy = Object.assign({}, tr);
+      if (tr.meta && tr.meta.connectors) {
+        copy.x = []; copy.y = []; copy.customdata = [];
+        for (var i = 0; i + 1 < tr.customdata.length; i += 3) {
+          var a = tr.customdata[i], b = tr.customdata[i + 1];
+          if (keep[a] && keep[b]) {
+            copy.x.push(tr.x[i], tr.x[i + 1], null);
+            copy.y.push(y[a], y[b], null);
+            copy.customdata.push(a, b, null);
+          }
+        }
+        copy.visible = s.connectors ? true : 'legendonly';
+        data.push(copy);
+        return;
+      }
+      var idx = [];
+      (tr.customdata || []).forEach(function (cd, i) { if (keep[cd[0]]) idx.push(i); });
+      if (!idx.length) return;  // the server leaves out empty categories
+      function pick(arr) { return Array.isArray(arr) ? idx.map(function (i) { return arr[i]; }) : arr; }
+      copy.x = pick(tr.x);
+      copy.customdata = pick(tr.customdata);
+      copy.y = copy.customdata.map(function (cd) { return y[cd[0]]; });
+      if (tr.marker) {
+        copy.marker = Object.assign({}, tr.marker, { size: pick(tr.marker.size), symbol: pick(tr.marker.symbol) });
+        if (tr.marker.line) copy.marker.line = Object.assign({}, tr.marker.line, { width: pick(tr.marker.line.width) });
+      }
+      data.push(copy);
+    });
+    var layout = JSON.parse(JSON.stringify(fullFigure.layout));
+    var first, lastDay;
+    if (kept.length) {
+      var dates = kept.map(function (e) { return e.date; }).sort();
+      first = shiftDate(dates[0], -45);
+      lastDay = shiftDate(dates[dates.length - 1], 45);
+    } else {
+      first = '2018-01-01';
+      lastDay = new Date().toISOString().slice(0, 10);
+    }
+    var x0 = s.x0 && partialDate(s.x0, false), x1 = s.x1 && partialDate(s.x1, true);
+    layout.xaxis.range = x0 && x1 && x0 < x1 ? [x0, x1] : [first, lastDay];
+    layout.xaxis.rangeslider = Object.assign({}, layout.xaxis.rangeslider, { range: [first, lastDay] });
+    layout.meta = Object.assign({}, layout.meta, { events: kept.length });
+    return { data: data, layout: layout };
+  }
+
+  /* ---- the list, counts and facets ---- */
+  var listBox = document.getElementById('event-list');
+  var sections = [];  // [{el, ol, items: [li...]}], in date order as rendered
+  var byId = {};
+  Array.prototype.forEach.call(listBox.querySelectorAll('section.year'), function (sec) {
+    var ol = sec.querySelector('ol');
+    var items = Array.prototype.slice.call(sec.querySelectorAll('li.event'));
+    items.forEach(function (li) { byId[li.getAttribute('data-id')] = li; });
+    sections.push({ el: sec, ol: ol, items: items });
+  });
+
+  function countText(n) { return n === 1 ? st.count_one : st.count_many.replace('{n}', n); }
+
+  function renderList(keep, s) {
+    sections.forEach(function (sec) { if (sec.el.parentNode) sec.el.parentNode.removeChild(sec.el); });
+    var old = listBox.querySelector('p.empty');
+    if (old) old.parentNode.removeChild(old);
+    var order = s.sort === '-date' ? sections.slice().reverse() : sections;
+    var shown = 0;
+    order.forEach(function (sec) {
+      var items = sec.items.filter(function (li) { return keep[li.getAttribute('data-id')]; });
+      if (!items.length) return;
+      if (s.sort === '-date') items.reverse();
+      sec.ol.replaceChildren.apply(sec.ol, items);
+      listBox.appendChild(sec.el);
+      shown += items.length;
+    });
+    if (!shown) {
+      var p = document.createElement('p');
+      p.className = 'empty';
+      p.textContent = st.no_events;
+      listBox.appendChild(p);
+    }
+  }
+
+  function renderFacets(c) {
+    var counts = {};
+    FACETS.forEach(function (f) {
+      var n = counts[f] = {};
+      events.forEach(function (e) {
+        if (matches(e, c, f)) e._values[f].forEach(function (v) { n[v] = (n[v] || 0) + 1; });
+      });
+    });
+    Array.prototype.forEach.call(form.querySelectorAll('.count[data-facet][data-value]'), function (el) {
+      var n = counts[el.getAttribute('data-facet')][el.getAttribute('data-value')] || 0;
+      el.textContent = String(n);
+      var box = el.parentNode.querySelector('input');
+      var li = el.closest('li');
+      if (li) li.hidden = !n && !(box && box.checked);  // the server lists only values with events
+    });
+  }
+
+  /* ---- form <-> state <-> URL ---- */
+  function stateToForm(s) {
+    form.elements.q.value = s.q;
+    form.elements.from.value = s.from;
+    form.elements.to.value = s.to;
+    form.elements.significance.value = s.significance;
+    form.elements.sort.value = s.sort;
+    Array.prototype.forEach.call(form.querySelectorAll('input[type=checkbox]'), function (box) {
+      if (FACETS.indexOf(box.name) >= 0) box.checked = s[box.name].indexOf(box.value) >= 0;
+    });
+    toggle.checked = s.connectors;
+  }
+
+  function formToState() {
+    var s = parseState('');
+    s.q = form.elements.q.value.split(/\s+/).filter(Boolean).join(' ');
+    s.from = form.elements.from.value.trim();
+    s.to = form.elements.to.value.trim();
+    s.significance = form.elements.significance.value;
+    s.sort = form.elements.sort.value === '-date' ? '-date' : 'date';
+    Array.prototype.forEach.call(form.querySelectorAll('input[type=checkbox]:checked'), function (box) {
+      if (FACETS.indexOf(box.name) >= 0 && s[box.name].indexOf(box.value) < 0) s[box.name].push(box.value);
+    });
+    // values from the URL without a checkbox here (and entity=, which has no control) stay
+    FACETS.concat(['entity']).forEach(function (f) {
+      (state ? state[f] : []).forEach(function (v) {
+        if (f === 'entity' || !form.querySelector('input[type=checkbox][name="' + f + '"][value="' + CSS.escape(v) + '"]')) {
+          if (s[f].indexOf(v) < 0) s[f].push(v);
+        }
+      });
+    });
+    s.connectors = toggle.checked;
+    s.event = state ? state.event : '';
+    return s;
+  }
+
+  function filterQuery(s) {  // the order a form submission would use
+    var p = new URLSearchParams();
+    if (s.q) p.append('q', s.q);
+    if (s.from) p.append('from', s.from);
+    if (s.to) p.append('to', s.to);
+    if (s.significance) p.append('significance', s.significance);
+    if (s.sort === '-date') p.append('sort', '-date');
+    FACETS.forEach(function (f) { s[f].forEach(function (v) { p.append(f, v); }); });
+    s.entity.forEach(function (v) { p.append('entity', v); });
+    return p;
+  }
+
+  function fullQuery(s) {
+    var p = filterQuery(s);
+    if (s.x0 && s.x1) { p.set('x0', s.x0); p.set('x1', s.x1); }
+    if (!s.connectors) p.set('connectors', 'false');
+    if (s.event) p.set('event', s.event);
+    return p;
+  }
+
+  function writeUrl(push) {
+    var q = fullQuery(state).toString();
+    history[push ? 'pushState' : 'replaceState']({}, '', location.pathname + (q ? '?' + q : ''));
+  }
+
+  function updateLangSwitch() {
+    var other = lang === 'zh' ? 'en' : 'zh';
+    var a = document.querySelector('a.lang-switch');
+    var q = filterQuery(state);
+    if (!state.connectors) q.set('connectors', 'false');
+    if (a && st.explorer) a.setAttribute('href', st.explorer[other] + (q.toString() ? '?' + q : ''));
+  }
+
+  /* ---- render a state ---- */
+  function render() {
+    var c = compile(state);
+    var kept = events.filter(function (e) { return matches(e, c, null); });
+    var keep = {};
+    kept.forEach(function (e) { keep[e.id] = true; });
+    renderList(keep, state);
+    renderFacets(c);
+    var text = countText(kept.length);
+    document.getElementById('count').textContent = text;
+    chart.setAttribute('data-event-count', String(kept.length));
+    chart.setAttribute('aria-label', st.timeline + ': ' + text);
+    figure = buildFigure(kept, state);
+    updateLangSwitch();
+    document.getElementById('reset-view').hidden = !(state.x0 && state.x1);
+    var mine = ++serial;
+    return drawChart().then(function () {
+      if (mine === serial) document.documentElement.setAttribute('data-static-rendered', String(mine));
+    });
+  }
+
+  /* ---- detail panel (as static/explorer.js) ---- */
+  function eventDate(id) { return id.slice(0, 10); }
+
+  function select(id, opts) {
+    opts = opts || {};
+    var url = panelUrl(id);
+    return fetch(url)
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
+      .then(function (html) {
+        detailBody.innerHTML = html;  // an escaped fragment exported from the app
+        fixLinks(detailBody, url);
+        var wasHidden = detail.hidden;
+        detail.hidden = false;
+        if (wasHidden) resizeChart();
+        state.event = id;
+        if (!opts.fromHistory) writeUrl(true);
+        if (chartShown) window.CCT.focusDate(chart, eventDate(id));
+        markListItem(id);
+        var h = document.getElementById('detail-title');
+        if (h && !opts.noFocus) h.focus();
+      })
+      .catch(function () { window.location.href = new URL(page.event_url.replace('{id}', encodeURIComponent(id)), location.href).href; });
+  }
+
+  function resizeChart() {
+    if (window.Plotly && chart.layout && chartShown) Plotly.Plots.resize(chart);
+  }
+
+  function closeDetail(fromHistory) {
+    detail.hidden = true;
+    resizeChart();
+    detailBody.textContent = '';
+    markListItem(null);
+    window.CCT.clearFocus(chart);
+    state.event = '';
+    if (!fromHistory) writeUrl(true);
+  }
+
+  function markListItem(id) {
+    var items = document.querySelectorAll('#event-list li.event');
+    for (var i = 0; i < items.length; i++) items[i].classList.toggle('selected', items[i].getAttribute('data-id') === id);
+  }
+
+  document.getElementById('detail-close').addEventListener('click', function () { closeDetail(false); });
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' && !detail.hidden && !document.querySelector('dialog[open]')) closeDetail(false);
+  });
+  document.addEventListener('click', function (ev) {
+    var a = ev.target.closest && ev.target.closest('a.event-link');
+    if (!a || !events || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey || ev.button !== 0) return;
+    ev.preventDefault();
+    select(a.getAttribute('data-id'));
+  });
+
+  /* ---- chart ---- */
+  var handlers = {
+    select: function (id) { select(id); },
+    relayout: function (ev) {
+      if (!ev || !state) return;
+      if (ev['xaxis.autorange'] || ev['xaxis.range'] === undefined && ev['xaxis.range[0]'] === undefined) {
+        if (ev['xaxis.autorange']) { state.x0 = state.x1 = ''; writeUrl(false); }
+        return;
+      }
+      var r = ev['xaxis.range'] || [ev['xaxis.range[0]'], ev['xaxis.range[1]']];
+      state.x0 = String(r[0]).slice(0, 10);
+      state.x1 = String(r[1]).slice(0, 10);
+      writeUrl(false);
+      document.getElementById('reset-view').hidden = false;
+    }
+  };
+
+  function drawChart() {
+    if (!chartShown) return Promise.resolve(null);
+    return window.CCT.draw(chart, figure, handlers).then(function (gd) {
+      if (gd && state && state.event && !detail.hidden) window.CCT.focusDate(chart, eventDate(state.event));
+      return gd;
+    });
+  }
+
+  toggle.addEventListener('change', function () {
+    state.connectors = toggle.checked;
+    writeUrl(false);
+    updateLangSwitch();
+    var idx = [];
+    (chart.data || []).forEach(function (tr, i) { if (tr.meta && tr.meta.connectors) idx.push(i); });
+    figure.data.forEach(function (tr) { if (tr.meta && tr.meta.connectors) tr.visible = toggle.checked ? true : 'legendonly'; });
+    if (idx.length && window.Plotly) Plotly.restyle(chart, { visible: toggle.checked ? true : 'legendonly' }, idx);
+  });
+
+  var reset = document.getElementById('reset-view');
+  reset.addEventListener('click', function () {
+    var full = figure.layout.xaxis.rangeslider.range;
+    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: [] }).then(function () {
+      state.x0 = state.x1 = '';
+      writeUrl(false);
+      reset.hidden = true;
+    });
+  });
+
+  var showChart = document.getElementById('show-chart');
+  function applyNarrow() {
+    if (narrow.matches) {
+      showChart.hidden = false;
+      showChart.setAttribute('aria-expanded', String(chartShown));
+      chart.classList.toggle('collapsed', !chartShown);
+      document.getElementById('filters-box').open = false;
+    } else {
+      showChart.hidden = true;
+      chart.classList.remove('collapsed');
+      chartShown = true;
+    }
+  }
+  showChart.addEventListener('click', function () {
+    chartShown = !chartShown;
+    applyNarrow();
+    drawChart();
+  });
+  applyNarrow();
+
+  /* ---- filters ---- */
+  function apply() {
+    if (!events) return;
+    state = formToState();
+    state.x0 = state.x1 = '';  // a new selection shows its whole span, as on the live site
+    writeUrl(true);
+    render();
+  }
+
+  var timer = null;
+  form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
+  form.addEventListener('change', function (ev) {
+    if (ev.target.id === 'q') return;
+    if ((ev.target.id === 'from' || ev.target.id === 'to') && !ev.target.checkValidity()) return;
+    apply();
+  });
+  form.addEventListener('input', function (ev) {
+    if (ev.target.id !== 'q') return;
+    clearTimeout(timer);
+    timer = setTimeout(apply, 250);
+  });
+  window.addEventListener('popstate', function () {
+    if (!events) return;
+    var before = state.event;
+    state = parseState(location.search);
+    stateToForm(state);
+    render().then(function () {
+      if (state.event && (state.event !== before || detail.hidden)) select(state.event, { fromHistory: true, noFocus: true });
+      else if (!state.event && !detail.hidden) closeDetail(true);
+    });
+  });
+
+  /* ---- embed dialog: the static embed shows every event, in the page's language ---- */
+  var embedButton = document.getElementById('embed-button');
+  var dialog = document.getElementById('embed-dialog');
+  if (dialog && typeof dialog.showModal === 'function') {
+    embedButton.hidden = false;
+    embedButton.addEventListener('click', function () {
+      var root = page.base ? page.base.replace(/\/+$/, '') + '/' : new URL(st.root || './', location.href).href;
+      var src = root + st.embed[lang];
+      var frame = '<iframe src="' + src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
+        '" title="' + document.querySelector('h1').textContent.trim().replace(/"/g, '&quot;') +
+        '" width="100%" height="520" style="border:0;max-width:100%" loading="lazy"';
+      document.getElementById('embed-code-iframe').value = frame + '></iframe>';
+      document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
+        root + 'static/embed.js" async></' + 'script>';
+      document.getElementById('embed-preview').src = src;
+      dialog.showModal();
+    });
+    Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
+      b.addEventListener('click', function () {
+        var ta = document.getElementById(b.getAttribute('data-target'));
+        var done = function () { b.textContent = page.strings.copied; setTimeout(function () { b.textContent = page.strings.copy; }, 1500); };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
+        else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
+      });
+    });
+  }
+
+  /* ---- start: load events.json, restore the URL's view ---- */
+  results.setAttribute('aria-busy', 'true');
+  fetch(st.events_url)
+    .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+    .then(function (body) {
+      events = prepare(body.events);
+      state = parseState(location.search);
+      stateToForm(state);
+      return render().then(function () {
+        if (state.event) select(state.event, { fromHistory: true, noFocus: true });
+      });
+    })
+    .catch(function (err) {
+      // No events.json (e.g. opened from file://): show the full, server-rendered view.
+      if (window.console) console.warn('static explorer: filtering unavailable (' + err + ')');
+      state = parseState('');
+      return drawChart();
+    })
+    .finally(function () { results.removeAttribute('aria-busy'); });
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawChart);
+})();

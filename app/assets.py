@@ -59,6 +59,11 @@ class Assets:
         self._cache[name] = asset
         return asset
 
+    def text(self, name: str) -> str:
+        """A text asset's content, for inlining (the page's render-blocking CSS)."""
+        asset = self.get(name)
+        return asset.prepared.body.decode("utf-8") if asset else ""
+
     def url(self, name: str) -> str:
         asset = self.get(name)
         version = asset.version if asset else "missing"

@@ -85,10 +85,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.export import export_site
+    import time
 
-    written = export_site(_data_dir(args.data), Path(args.out), base_url=args.base_url)
-    print(f"wrote {written} files to {args.out}")
+    from app.export import ExportError, export_site
+    from app.store import StoreError
+
+    started = time.monotonic()
+    try:
+        written = export_site(_data_dir(args.data), Path(args.out), base_url=args.base_url)
+    except StoreError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"cannot export: {len(exc.problems)} problem(s) (run `timeline validate`)", file=sys.stderr)
+        return 1
+    except ExportError as exc:
+        print(f"export failed: {exc}", file=sys.stderr)
+        return 1
+    size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file())
+    print(f"wrote {written} files ({size / 1e6:.1f} MB) to {args.out} in {time.monotonic() - started:.1f} s")
+    if not args.base_url:
+        print("note: without --base-url, feeds, iCal, citations and canonical links carry site-relative URLs",
+              file=sys.stderr)
     return 0
 
 

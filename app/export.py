@@ -1,6 +1,6 @@
 """`timeline export --out DIR [--base-url URL] [--data DIR]`: a self-contained static site.
 
-The real app is built in-process (`create_app` + Starlette's TestClient) and every page and
+The real app is built in-process (`create_app`, requested through httpx's ASGI transport) and every page and
 file it serves is fetched and post-processed, so the export renders exactly like the live
 site. Nothing runs on the server afterwards: any static host or CDN (or a plain
 `python -m http.server`) serves the result, and the explorer filters in the browser from
@@ -27,15 +27,17 @@ paths (e.g. `event/<id>/`) and embed codes are computed from the page's address 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import posixpath
 import re
 import shutil
 import time
-import warnings
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
 
 from app import httpcache
 from app.assets import plotly_js_path
@@ -44,7 +46,7 @@ from app.renderers import json_for_script
 from app.settings import Settings
 
 SENTINEL = "http://static-export.invalid"  # the app's base while rendering without --base-url
-TESTSERVER = "http://testserver"  # what TestClient requests look like (Atom self links)
+TESTSERVER = "http://testserver"  # the in-process client's own base (seen in Atom self links)
 LANGS = ("en", "zh")
 FLAT = ("csv", "ics", "atom", "timelinejs.json")
 _ID = r"\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -321,64 +323,80 @@ class Exporter:
         saved_min = httpcache.MIN_COMPRESS
         httpcache.MIN_COMPRESS = 1 << 62
         try:
-            return self._run(app, settings)
+            self._run(app, settings)
         finally:
             httpcache.MIN_COMPRESS = saved_min
+        self._copy_assets(settings)
+        if self.problems:
+            raise ExportError("links without a static file:\n" + "\n".join(sorted(set(self.problems))[:50]))
+        return self.written
 
     def _run(self, app, settings: Settings) -> int:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Starlette's notice about httpx in TestClient
-            from starlette.testclient import TestClient
         if self.out.exists():
             previous = (self.out / "_headers").is_file() and (self.out / "events.json").is_file()
             if not self.out.is_dir() or (any(self.out.iterdir()) and not previous):
                 raise ExportError(f"{self.out} exists and is not empty nor a previous export; choose another --out")
             shutil.rmtree(self.out)  # a previous export: replace it whole
         self.out.mkdir(parents=True)
+        asyncio.run(self._fetch_all(app))
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Starlette's notice about httpx in TestClient
-            client = TestClient(app)
-        with client:
-            def get(url: str) -> str:
-                r = client.get(url, headers={"Accept-Encoding": "identity"})
+    async def _fetch_all(self, app) -> None:
+        """Every page and data file, fetched from the app in-process (ASGI, no sockets), a
+        few at a time so one page's rendering overlaps the next request's dispatch."""
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=TESTSERVER,
+                                     headers={"Accept-Encoding": "identity"}) as client:
+            gate = asyncio.Semaphore(6)
+
+            async def get(url: str) -> str:
+                async with gate:
+                    r = await client.get(url)
                 if r.status_code != 200:
                     raise ExportError(f"GET {url} -> {r.status_code}: {r.text[:300]}")
                 return r.text
 
             # data: walk the pages of /events so any number of events ends up in one file
             events: list[dict] = []
-            url = "/events?limit=500"
+            url: str | None = "/events?limit=500"
             body: dict = {}
             while url:
-                body = json.loads(get(url))
+                body = json.loads(await get(url))
                 events += body["events"]
                 url = body["next"].replace(self.app_base, "").replace(TESTSERVER, "") if body["next"] else None
             body.update(total=len(events), count=len(events), offset=0, limit=len(events), next=None, events=events)
             self.write("events.json", self.rewrite_text(json.dumps(body, ensure_ascii=False, separators=(",", ":"))))
             ids = [e["id"] for e in events]
-            limit = f"limit={max(len(ids), 1)}" if len(ids) <= 500 else None
-            if limit is None:
-                raise ExportError("flat formats are limited to 500 events per request; add paging to export")
-            for lang in LANGS:
-                for ext in FLAT:
-                    text = get(f"/events.{ext}?{limit}&lang={lang}")
-                    text = self.fix_ics(text) if ext == "ics" else self.rewrite_text(text)
-                    self.write(data_file(ext, lang), text)
-            self.write("taxonomy.json", get("/taxonomy"))
-            for event_id in ids:
-                self.write(f"events/{event_id}.json", self.rewrite_text(get(f"/events/{event_id}")))
+            if len(ids) > 500:
+                raise ExportError("the flat formats take at most 500 events per request; teach export to page them")
+            limit = max(len(ids), 1)
 
-            # pages
-            for lang in LANGS:
-                self.write(explorer_file(lang), self.explorer_page(get(f"/?lang={lang}"), lang))
-                self.write(embed_file(lang), self.embed_page(get(f"/embed?lang={lang}"), lang))
-                for event_id in ids:
-                    file = event_file(event_id, lang)
-                    self.write(file, self.rewrite_html(get(f"/event/{event_id}?lang={lang}"), file, lang))
-                    file = panel_file(event_id, lang)
-                    self.write(file, self.rewrite_html(get(f"/event/{event_id}/panel?lang={lang}"), file, lang))
+            async def flat(ext: str, lang: str) -> None:
+                text = await get(f"/events.{ext}?limit={limit}&lang={lang}")
+                self.write(data_file(ext, lang), self.fix_ics(text) if ext == "ics" else self.rewrite_text(text))
 
+            async def plain(url: str, file: str) -> None:
+                self.write(file, self.rewrite_text(await get(url)))
+
+            async def page(url: str, file: str, lang: str, kind: str = "") -> None:
+                html = await get(url)
+                if kind == "explorer":
+                    self.write(file, self.explorer_page(html, lang))
+                elif kind == "embed":
+                    self.write(file, self.embed_page(html, lang))
+                else:
+                    self.write(file, self.rewrite_html(html, file, lang))
+
+            jobs = [plain("/taxonomy", "taxonomy.json")]
+            jobs += [flat(ext, lang) for lang in LANGS for ext in FLAT]
+            jobs += [plain(f"/events/{i}", f"events/{i}.json") for i in ids]
+            for lang in LANGS:
+                jobs += [page(f"/?lang={lang}", explorer_file(lang), lang, "explorer"),
+                         page(f"/embed?lang={lang}", embed_file(lang), lang, "embed")]
+                jobs += [page(f"/event/{i}?lang={lang}", event_file(i, lang), lang) for i in ids]
+                jobs += [page(f"/event/{i}/panel?lang={lang}", panel_file(i, lang), lang) for i in ids]
+            await asyncio.gather(*jobs)
+
+    def _copy_assets(self, settings: Settings) -> None:
         # assets: every file under static/ (vendor/ aside), plus the plotly.js the app serves
         static_dir = settings.static_dir.resolve()
         for path in sorted(static_dir.rglob("*")):
@@ -388,10 +406,6 @@ class Exporter:
         self.write("static/vendor/plotly.min.js", plotly_js_path(static_dir).read_bytes())
         self.write("favicon.svg", (static_dir / "favicon.svg").read_bytes())
         self.write("_headers", HEADERS_FILE)
-
-        if self.problems:
-            raise ExportError("links without a static file:\n" + "\n".join(sorted(set(self.problems))[:50]))
-        return self.written
 
 
 def export_site(data: Path, out: Path, base_url: str = "") -> int:

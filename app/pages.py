@@ -90,6 +90,7 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "t": lambda key, **kw: t(key, lang, **kw),
         "fdate": lambda day, precision="day": format_date(day, precision, lang),
         "asset_url": assets.url,
+        "inline_css": assets.text("style.css"),
         "tax": snap.taxonomy,
         "side_of": snap.side_of,
         "base": base_url(request),

@@ -39,8 +39,13 @@ class Assets:
     def _path(self, name: str) -> Path | None:
         if name == PLOTLY_NAME:
             return plotly_js_path(self.root)
-        candidate = (self.root / name).resolve()
-        if not candidate.is_relative_to(self.root) or not candidate.is_file():
+        if not name or any(ord(ch) < 32 or ch in "\\:" for ch in name) or name.startswith(("/", ".")):
+            return None
+        try:
+            candidate = (self.root / name).resolve()
+            if not candidate.is_relative_to(self.root) or not candidate.is_file():
+                return None
+        except (OSError, ValueError):  # e.g. a name too long for the file system
             return None
         return candidate
 

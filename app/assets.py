@@ -60,7 +60,7 @@ class Assets:
         media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if media.startswith("text/") or media in ("application/javascript", "text/javascript"):
             media += "; charset=utf-8"
-        asset = Asset(prepare(body, media), hashlib.sha256(body).hexdigest()[:12])
+        asset = Asset(prepare(body, media, brotli_quality=11), hashlib.sha256(body).hexdigest()[:12])
         self._cache[name] = asset
         return asset
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -62,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.store import StoreError, load_snapshot
 
     try:  # fail before forking workers, with every problem listed
-        load_snapshot(settings.data)
+        snapshot = load_snapshot(settings.data)
     except StoreError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -70,9 +71,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     workers = args.workers or settings.workers
+    if workers == 1:  # one process: serve the snapshot just validated instead of loading it again
+        from app.main import create_app
+
+        target, factory = create_app(settings, snapshot), False
+    else:  # each worker process builds its app (and loads the store) itself
+        target, factory = "app.main:create_app", True
+    # uvicorn re-raises SIGTERM after its graceful shutdown when it has installed no handler
+    # of its own for a single process; exit 0 as a clean stop should (Docker, systemd).
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(0))
     uvicorn.run(
-        "app.main:create_app",
-        factory=True,
+        target,
+        factory=factory,
         host=args.host,
         port=args.port,
         workers=workers,

@@ -16,12 +16,12 @@ from starlette.responses import JSONResponse, Response
 
 from app import api, errors, oembed, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
-from app.httpcache import PreparedCache, send
+from app.httpcache import FastPath, PreparedCache, send
 from app.logconfig import log_config
 from app.params import ProblemError
 from app.security import SecurityHeaders
 from app.settings import Settings
-from app.store import StoreHolder
+from app.store import Snapshot, StoreHolder
 
 log = logging.getLogger("timeline")
 
@@ -44,17 +44,34 @@ async def _watch(holder: StoreHolder) -> None:
         await asyncio.to_thread(holder.reload)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+async def _warm_up(app: FastAPI) -> None:
+    """Render the pages once before this worker accepts connections: the first render compiles
+    the templates and imports plotly's figure classes (seconds on a busy machine), and every
+    request arriving meanwhile would pay for it."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://warm-up.invalid") as client:
+        # an empty view: the cost is in compiling and importing, not in the events
+        for path in ("/?lang=en&q=%00warm-up", "/embed?lang=en&q=%00warm-up", "/events?limit=1"):
+            try:
+                await client.get(path)
+            except Exception:  # noqa: BLE001 - warming is best effort; real requests report errors
+                log.exception("warm-up request %s failed", path)
+
+
+def create_app(settings: Settings | None = None, snapshot: Snapshot | None = None) -> FastAPI:
     settings = settings or Settings()
     if not logging.getLogger("timeline").handlers:  # `timeline serve` configures logging; other hosts get JSON too
         logging.config.dictConfig(log_config(settings.log_level))
-    holder = StoreHolder(settings.data)
+    holder = StoreHolder(settings.data, snapshot)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         task = asyncio.create_task(_watch(holder)) if settings.watch else None
         log.info("serving %d events from %s (hash %s)", len(holder.snapshot.events), settings.data,
                  holder.snapshot.content_hash)
+        await _warm_up(app)
         yield
         if task:
             task.cancel()
@@ -72,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = holder
     app.state.prepared = PreparedCache()
+    app.state.fast = PreparedCache(4096)  # request signature -> (prepared, cache-control), see FastPath
     app.state.assets = Assets(settings.static_dir)
     app.state.jinja = jinja2.Environment(
         loader=jinja2.FileSystemLoader(settings.templates_dir),
@@ -122,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         immutable = request.query_params.get("v") == asset.version
         return send(request, asset.prepared, IMMUTABLE if immutable else REVALIDATE)
 
+    app.add_middleware(FastPath)  # innermost: CORS and security headers still apply to its answers
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        allow_headers=["If-None-Match", "Accept", "Accept-Language"],
                        expose_headers=["ETag", "Link", "X-Total-Count"], max_age=86400)

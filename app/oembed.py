@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import xml.etree.ElementTree as ET
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -48,14 +49,22 @@ def _embed_target(request: Request, url: str) -> tuple[list[tuple[str, str]], st
     raise ProblemError(404, "url is not an explorer or event page of this site", "url")
 
 
+def _xml_bytes(body: dict) -> bytes:
+    """The oEmbed XML form: <oembed> with one child element per field (text escaped by ElementTree)."""
+    root = ET.Element("oembed")
+    for key, value in body.items():
+        ET.SubElement(root, key).text = str(value)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
 @router.get(
     "/oembed",
     summary="oEmbed for explorer and event URLs",
     description="Returns a `rich` oEmbed response whose `html` is an iframe of `/embed` at the same view as "
     "`url` (an explorer URL such as `/?actor=us-bis` or an event page). `maxwidth`/`maxheight` bound the "
-    "iframe. Only `format=json` is implemented (`xml` answers 501).",
-    responses={404: {"description": "Not a page of this site.", "content": {"application/problem+json": {}}},
-               501: {"description": "format=xml is not implemented.", "content": {"application/problem+json": {}}},
+    "iframe. `format=json` (default) or `format=xml`.",
+    responses={200: {"description": "The oEmbed response.", "content": {"application/json": {}, "text/xml": {}}},
+               404: {"description": "Not a page of this site.", "content": {"application/problem+json": {}}},
                422: {"description": "Bad parameter.", "content": {"application/problem+json": {}}}},
 )
 def oembed(
@@ -64,11 +73,8 @@ def oembed(
                               examples=["http://127.0.0.1:8000/?actor=us-bis&lang=en"])],
     maxwidth: Annotated[int | None, Query(ge=1, le=10000, description="Maximum width in pixels.")] = None,
     maxheight: Annotated[int | None, Query(ge=1, le=10000, description="Maximum height in pixels.")] = None,
-    format: Annotated[Literal["json", "xml"], Query(description="Only json is implemented.")] = "json",
+    format: Annotated[Literal["json", "xml"], Query(description="Response format.")] = "json",
 ) -> Response:
-    if format == "xml":
-        raise ProblemError(501, "format=xml is not implemented; use format=json", "format")
-
     def build():
         items, title = _embed_target(request, url)
         width = min(DEFAULT_WIDTH, maxwidth or DEFAULT_WIDTH)
@@ -84,6 +90,8 @@ def oembed(
             "provider_name": "Chip Controls Timeline", "provider_url": base + "/",
             "html": iframe, "width": width, "height": height, "cache_age": 3600,
         }
+        if format == "xml":
+            return prepare(_xml_bytes(body), "text/xml; charset=utf-8")
         return prepare(json_bytes(body), "application/json")
 
     prepared = prepared_cache(request).get_or_build(cache_key(request), build)

@@ -222,9 +222,10 @@ def load_snapshot(folder: Path | str) -> Snapshot:
 class StoreHolder:
     """Holds the current snapshot; reloads swap it in one assignment."""
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, snapshot: Snapshot | None = None):
         self.folder = Path(folder)
-        self.snapshot: Snapshot = load_snapshot(self.folder)  # fail fast at start-up
+        # fail fast at start-up; `timeline serve` passes the snapshot it has just validated
+        self.snapshot: Snapshot = snapshot or load_snapshot(self.folder)
         self.last_error: list[str] = []
         self.last_reload: dt.datetime = self.snapshot.loaded_at
         self._lock = threading.Lock()

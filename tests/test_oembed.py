@@ -73,7 +73,13 @@ def test_unknown_urls_are_404(client, server, url, status):
     assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
 
 
-def test_xml_is_501_and_bad_sizes_are_422(client, server):
-    assert client.get("/oembed", params={"url": server.url + "/", "format": "xml"}).status_code == 501
+def test_xml_form_and_bad_sizes_are_422(client, server):
+    import xml.etree.ElementTree as ET
+
+    r = client.get("/oembed", params={"url": server.url + "/?side=china", "format": "xml", "maxwidth": 300})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")
+    root = ET.fromstring(r.content)
+    assert root.tag == "oembed" and root.findtext("type") == "rich" and root.findtext("width") == "300"
+    assert root.findtext("html").startswith("<iframe") and "side=china" in root.findtext("html")
     assert client.get("/oembed", params={"url": server.url + "/", "maxwidth": "-3"}).status_code == 422
     assert client.get("/oembed").status_code == 422

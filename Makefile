@@ -16,10 +16,11 @@ $(BIN)/timeline: pyproject.toml
 
 # plotly.js basic bundle from npm (pinned in package-lock.json); the app falls back to the
 # full bundle shipped inside the Python plotly package when npm is not available.
-$(PLOTLY_JS): package.json package-lock.json
+$(PLOTLY_JS): package.json package-lock.json $(BIN)/timeline
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --silent --no-audit --no-fund && mkdir -p static/vendor && \
-	  cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js $@; \
+	  cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js $@ && \
+	  $(BIN)/python -m app.assets $@; \
 	else echo "npm not found: serving the full plotly.js bundle from the Python package"; fi
 
 vendor: $(PLOTLY_JS)

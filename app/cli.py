@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.store import StoreError, load_snapshot
 
     try:  # fail before forking workers, with every problem listed
-        snapshot = load_snapshot(settings.data)
+        snapshot = load_snapshot(settings.data, settings.cache_dir)
     except StoreError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     settings = settings or Settings()
     if not logging.getLogger("timeline").handlers:  # `timeline serve` configures logging; other hosts get JSON too
         logging.config.dictConfig(log_config(settings.log_level))
-    holder = StoreHolder(settings.data, snapshot)
+    holder = StoreHolder(settings.data, snapshot, settings.cache_dir)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app import snapcache
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,5 +23,7 @@ class Settings(BaseSettings):
     watch: bool = Field(False, description="reload the store when files in the data folder change")
     workers: int = Field(1, ge=1, description="uvicorn worker processes")
     log_level: str = Field("info", description="log level: debug, info, warning, error")
+    cache_dir: Path | None = Field(default_factory=lambda: snapcache.default_dir(),
+                                   description="start-up cache of validated snapshots (empty: off)")
     static_dir: Path = Field(ROOT / "static", description="folder of static assets")
     templates_dir: Path = Field(ROOT / "templates", description="folder of Jinja2 templates")

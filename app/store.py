@@ -21,7 +21,7 @@ from typing import Mapping
 
 from pydantic import ValidationError
 
-from app import yamlfile
+from app import snapcache, yamlfile
 from app.models import Event, Taxonomy
 from app.yamlfile import Problem
 
@@ -151,15 +151,30 @@ def _check_taxonomy_keys(event: Event, tax: Taxonomy, located: yamlfile.Located,
     return problems
 
 
-def load_snapshot(folder: Path | str) -> Snapshot:
-    """Read and validate the whole store; raise StoreError listing every problem."""
+def load_snapshot(folder: Path | str, cache_dir: Path | None = None) -> Snapshot:
+    """Read and validate the whole store; raise StoreError listing every problem. With a
+    cache_dir, an unchanged store is read back from the start-up cache (app/snapcache.py)."""
     folder = Path(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
         raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
-    taxonomy = _load_taxonomy(folder, problems)
     events_dir = folder / EVENTS_DIR
     paths = sorted(p for p in events_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if events_dir.is_dir() else []
+    key = snapcache.fingerprint(folder, paths) if cache_dir is not None else ""
+    cached = snapcache.read(cache_dir, folder, key)
+    if cached is not None:
+        events, taxonomy, content_hash, files = cached
+        return Snapshot(events=events, taxonomy=taxonomy, content_hash=content_hash,
+                        loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files))
+    snapshot = _validate(folder, paths, problems)
+    snapcache.write(cache_dir, folder, key,
+                    (snapshot.events, snapshot.taxonomy, snapshot.content_hash, dict(snapshot.files)))
+    return snapshot
+
+
+def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snapshot:
+    taxonomy = _load_taxonomy(folder, problems)
+    events_dir = folder / EVENTS_DIR
     if not events_dir.is_dir():
         problems.append(Problem(str(events_dir), 1, 1, "", "events folder is missing"))
 
@@ -222,10 +237,11 @@ def load_snapshot(folder: Path | str) -> Snapshot:
 class StoreHolder:
     """Holds the current snapshot; reloads swap it in one assignment."""
 
-    def __init__(self, folder: Path | str, snapshot: Snapshot | None = None):
+    def __init__(self, folder: Path | str, snapshot: Snapshot | None = None, cache_dir: Path | None = None):
         self.folder = Path(folder)
+        self.cache_dir = cache_dir
         # fail fast at start-up; `timeline serve` passes the snapshot it has just validated
-        self.snapshot: Snapshot = snapshot or load_snapshot(self.folder)
+        self.snapshot: Snapshot = snapshot or load_snapshot(self.folder, cache_dir)
         self.last_error: list[str] = []
         self.last_reload: dt.datetime = self.snapshot.loaded_at
         self._lock = threading.Lock()
@@ -236,7 +252,7 @@ class StoreHolder:
         with self._lock:
             self.last_reload = dt.datetime.now(dt.timezone.utc)
             try:
-                snapshot = load_snapshot(self.folder)
+                snapshot = load_snapshot(self.folder, self.cache_dir)
             except StoreError as exc:
                 self.last_error = [str(p) for p in exc.problems]
                 log.error("reload failed, still serving %s: %s", self.snapshot.content_hash,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
 
 from app.models import Event
 from app.schema import event_schema
@@ -226,3 +227,33 @@ def test_event_model_is_the_only_field_list():
     # The CSV columns and JSON output derive from the model; every model field is exported.
     from app.renderers import CSV_COLUMNS
     assert set(Event.model_fields) - {"title", "summary", "context", "date_note", "sources", "related"} <= set(CSV_COLUMNS) | {"actors"}
+
+
+def test_startup_cache_is_used_only_while_nothing_changes(tmp_path):
+    import os
+    import time as _time
+
+    from tests.conftest import event_dict, write_store
+
+    root = write_store(tmp_path / "data", [event_dict("2022-10-07-a"), event_dict("2023-01-02-b")])
+    cache = tmp_path / "cache"
+    first = load_snapshot(root, cache)
+    files = list(cache.iterdir())
+    assert len(files) == 1 and oct(cache.stat().st_mode & 0o777) == "0o700"
+    again = load_snapshot(root, cache)
+    assert again.content_hash == first.content_hash and again.events == first.events
+    # an edit (new size and mtime) is validated, not read from the cache
+    path = root / "events" / "2023" / "2023-01-02-b.yaml"
+    _time.sleep(0.01)
+    path.write_text(path.read_text().replace("sumary", "x") + "sumary: misspelt\n")
+    with pytest.raises(StoreError) as exc:
+        load_snapshot(root, cache)
+    assert "sumary" in str(exc.value.problems[0])
+    # a cache file others could have written is ignored
+    path.write_text(yaml.safe_dump(event_dict("2023-01-02-b"), allow_unicode=True))
+    load_snapshot(root, cache)
+    from app import snapcache
+    key = snapcache.fingerprint(root, sorted((root / "events").rglob("*.yaml")))
+    assert snapcache.read(cache, root, key) is not None
+    os.chmod(files[0], 0o666)
+    assert snapcache.read(cache, root, key) is None

@@ -130,6 +130,10 @@ def load(path: Path, display: str) -> Located:
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # Where the parser gave up at the end of the file (an unclosed bracket or quote), the
+        # useful place is where the unfinished construct began.
+        if exc.context_mark and mark is exc.problem_mark and mark.index >= len(text.rstrip()):
+            mark = exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
         raise fail(line, col, f"invalid YAML: {message}") from None

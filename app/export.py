@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import posixpath
 import re
 import shutil
 import time
@@ -140,8 +139,12 @@ def route(path: str, query: str, default_lang: str = "en") -> tuple[str, list[tu
 
 
 def relative(from_file: str, to_file: str) -> str:
-    rel = posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
-    return rel
+    """Path of `to_file` seen from `from_file` (both relative to the site root)."""
+    src, dst = from_file.split("/")[:-1], to_file.split("/")
+    i = 0
+    while i < len(src) and i < len(dst) - 1 and src[i] == dst[i]:
+        i += 1
+    return "/".join([".."] * (len(src) - i) + dst[i:])
 
 
 def pretty(file: str) -> str:
@@ -160,6 +163,7 @@ class Exporter:
         bases = sorted({self.app_base, TESTSERVER}, key=len, reverse=True)
         self._base_re = "(?:" + "|".join(re.escape(b) for b in bases) + ")"
         self.written = 0
+        self._made: set[Path] = set()
         self.problems: list[str] = []
 
     # -- URL mapping -------------------------------------------------------------------------
@@ -301,7 +305,9 @@ class Exporter:
     # -- output ------------------------------------------------------------------------------
     def write(self, file: str, body: bytes | str) -> None:
         path = self.out / file
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
         path.write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
         self.written += 1
 

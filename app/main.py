@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from app import api, errors, oembed, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
-from app.httpcache import FastPath, PreparedCache, send
+from app.httpcache import CORS_EXPOSE, FastPath, PreparedCache, send
 from app.logconfig import log_config
 from app.params import ProblemError
 from app.security import SecurityHeaders
@@ -140,9 +140,9 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         immutable = request.query_params.get("v") == asset.version
         return send(request, asset.prepared, IMMUTABLE if immutable else REVALIDATE)
 
-    app.add_middleware(FastPath)  # innermost: CORS and security headers still apply to its answers
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        allow_headers=["If-None-Match", "Accept", "Accept-Language"],
-                       expose_headers=["ETag", "Link", "X-Total-Count"], max_age=86400)
+                       expose_headers=[h.strip() for h in CORS_EXPOSE.split(",")], max_age=86400)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(FastPath, owner=app)  # outermost: repeated GETs answered from prepared bytes
     return app

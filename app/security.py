@@ -28,6 +28,10 @@ _EMBED = _headers_for(True)
 _OTHER = _headers_for(False)
 
 
+def headers_for_path(path: str) -> list[tuple[bytes, bytes]]:
+    return _EMBED if (path == "/embed" or path.startswith("/embed/")) else _OTHER
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -37,7 +41,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
-        extra = _EMBED if (path == "/embed" or path.startswith("/embed/")) else _OTHER
+        extra = headers_for_path(path)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

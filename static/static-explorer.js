@@ -40,6 +40,14 @@
   }
 
   var lang = page.lang;
+  var asked = new URLSearchParams(location.search);
+  if (asked.get('lang') && asked.get('lang') !== lang && st.explorer && st.explorer[asked.get('lang')]) {
+    // a link written for the live site (/?lang=zh&...): the language is a folder here
+    var target = st.explorer[asked.get('lang')];
+    asked.delete('lang');
+    location.replace(new URL(target + (asked.toString() ? '?' + asked : '') + location.hash, location.href).href);
+    return;
+  }
   var chart = document.getElementById('chart');
   var detail = document.getElementById('detail');
   var detailBody = document.getElementById('detail-body');
@@ -229,6 +237,20 @@
     sections.push({ el: sec, ol: ol, items: items });
   });
 
+  /* The HTML legend beside the chart lists the categories drawn (in figure order; a
+     data-category attribute, when the template has one, wins). */
+  function renderLegend(fig) {
+    var drawn = {};
+    fig.data.forEach(function (tr) { if (tr.meta && tr.meta.category) drawn[tr.meta.category] = true; });
+    var order = fullFigure.data.filter(function (tr) { return tr.meta && tr.meta.category; })
+      .map(function (tr) { return tr.meta.category; });
+    var items = document.querySelectorAll('.chart-legend li');
+    for (var i = 0; i < items.length; i++) {
+      var key = items[i].getAttribute('data-category') || (i < order.length ? order[i] : null);
+      if (key) items[i].hidden = !drawn[key];
+    }
+  }
+
   function countText(n) { return n === 1 ? st.count_one : st.count_many.replace('{n}', n); }
 
   function renderList(keep, s) {
@@ -352,6 +374,7 @@
     chart.setAttribute('data-event-count', String(kept.length));
     chart.setAttribute('aria-label', st.timeline + ': ' + text);
     figure = buildFigure(kept, state);
+    renderLegend(figure);
     updateLangSwitch();
     document.getElementById('reset-view').hidden = !(state.x0 && state.x1);
     var mine = ++serial;

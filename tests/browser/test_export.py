@@ -1,0 +1,373 @@
+"""The static export (`timeline export`) served by a plain static file server, in Chromium.
+
+The real data set is copied (researchers may be editing it), exported with
+`python -m app.cli export`, and served with `python -m http.server` on a free port: no app
+runs. Expected counts come from the app's own query module on the same copy, so the
+browser-side filtering (static/static-explorer.js) is checked against the server's rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from app import query as q
+from app.figure import figure_dict
+from app.params import FilterParams
+from app.store import load_snapshot
+from tests.browser.conftest import POINTS, marker_count, shot, wait_chart
+from tests.conftest import DATA, ROOT, free_port
+
+RENDERED = "() => document.documentElement.hasAttribute('data-static-rendered')"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    """(output folder, snapshot of the exported data, seconds the export took)."""
+    base = tmp_path_factory.mktemp("export")
+    data = base / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".*"))
+    out = base / "site"
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "app.cli", "export", "--data", str(data), "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    took = time.monotonic() - started
+    assert run.returncode == 0, run.stdout + run.stderr
+    return out, load_snapshot(data), took
+
+
+@pytest.fixture(scope="module")
+def site(export):
+    out = export[0]
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(url + "/events.json", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("static server did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def expected(snap, **filters) -> list[str]:
+    """Ids the live API returns for these filters (same parameter names as /events)."""
+    query = FilterParams.model_validate(filters).to_query(snap)
+    return [snap.events[i].id for i in q.match(snap, query)]
+
+
+def expected_facets(snap, **filters) -> dict:
+    return q.facets(snap, FilterParams.model_validate(filters).to_query(snap))
+
+
+def points(traces) -> dict:
+    """event id -> (category, y) of every marker, and the set of connector segments."""
+    out: dict = {}
+    for tr in traces:
+        meta = tr.get("meta") or {}
+        cd, ys = list(tr.get("customdata") or []), list(tr.get("y") or [])
+        if meta.get("connectors"):
+            out["links"] = sorted((cd[i], cd[i + 1], round(ys[i], 6), round(ys[i + 1], 6)) for i in range(0, len(cd) - 1, 3))
+        else:
+            out.update({c[0]: (meta.get("category"), round(y, 6)) for c, y in zip(cd, ys)})
+    return out
+
+
+def watch_http(page, origin: str) -> list[str]:
+    bad: list[str] = []
+    page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.url.startswith(origin) and r.status >= 400 else None)
+    return bad
+
+
+def visible_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#event-list li.event", "els => els.map(e => e.dataset.id)")
+
+
+def open_static(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function(RENDERED, timeout=20000)
+    wait_chart(page)
+
+
+def wait_count(page, n: int) -> None:
+    page.wait_for_function(f"() => document.querySelectorAll('#event-list li.event').length === {n}"
+                           f" && document.querySelectorAll({POINTS!r}).length === {n}", timeout=15000)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+def test_export_is_relative_fast_and_complete(export):
+    out, snap, took = export
+    n = len(snap.events)
+    pages = list(out.rglob("*.html"))
+    assert len(pages) == 4 + 4 * n  # explorer, embed (en, zh); event page and panel per event and language
+    offenders = []
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r'(href|src|action)="/', text) or "testserver" in text or "static-export.invalid" in text:
+            offenders.append(str(path.relative_to(out)))
+    assert offenders == []
+    assert (out / "static" / "vendor" / "plotly.min.js").stat().st_size > 100_000
+    assert (out / "static" / "static-explorer.js").is_file()
+    assert 'static/static-explorer.js' in (out / "index.html").read_text() and "explorer.js?" not in (out / "index.html").read_text()
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(f"export of {n} events: {took:.1f} s (incl. interpreter start), {size / 1e6:.1f} MB")
+    assert took < 60  # ~10 s on a quiet 2-core machine; generous for a busy CI box
+
+
+def test_data_files_parse(export):
+    import feedparser
+    from icalendar import Calendar
+
+    out, snap, _ = export
+    n = len(snap.events)
+    body = json.loads((out / "events.json").read_text(encoding="utf-8"))
+    assert body["total"] == body["count"] == len(body["events"]) == n and body["next"] is None
+    assert [e["id"] for e in body["events"]] == [e.id for e in snap.events]
+    for lang in ("", ".zh"):
+        rows = list(csv.DictReader(io.StringIO((out / f"events{lang}.csv").read_text(encoding="utf-8"))))
+        assert len(rows) == n and rows[0]["url"].startswith("event/")
+        cal = Calendar.from_ical((out / f"events{lang}.ics").read_bytes())
+        assert len(cal.walk("VEVENT")) == n
+        feed = feedparser.parse((out / f"events{lang}.atom").read_bytes())
+        assert not feed.bozo, feed.bozo_exception
+        assert len(feed.entries) == n
+        tl = json.loads((out / f"events{lang}.timelinejs.json").read_text(encoding="utf-8"))
+        assert len(tl["events"]) == n
+    zh_rows = list(csv.DictReader(io.StringIO((out / "events.zh.csv").read_text(encoding="utf-8"))))
+    assert re.search(r"[\u4e00-\u9fff]", zh_rows[0]["title"])
+    assert json.loads((out / "taxonomy.json").read_text())["sides"]
+    assert len(list((out / "events").glob("*.json"))) == n
+
+
+def test_base_url_makes_feeds_and_embed_codes_absolute(export, tmp_path):
+    data = export[0].parent / "data"  # the copy the main export used
+    out = tmp_path / "site"
+    from app.export import export_site
+
+    export_site(data, out, base_url="https://example.org/cct/")
+    first = json.loads((out / "events.json").read_text())["events"][0]
+    assert first["url"] == f"https://example.org/cct/event/{first['id']}/"
+    assert first["api_url"] == f"https://example.org/cct/events/{first['id']}.json"
+    page = (out / "event" / first["id"] / "index.html").read_text()
+    assert f'<link rel="canonical" href="https://example.org/cct/event/{first["id"]}/">' in page
+    assert f"from https://example.org/cct/event/{first['id']}/" in page  # the APA citation
+    data_json = re.search(r'id="page-data">(.*?)</script>', (out / "index.html").read_text(), re.S)[1]
+    assert json.loads(data_json)["base"] == "https://example.org/cct"
+    assert not re.search(r'(href|src|action)="/', page)
+
+
+# --- browser -------------------------------------------------------------------------------------
+
+def test_explorer_loads_without_errors(page, site, export):
+    snap = export[1]
+    bad = watch_http(page, site)
+    open_static(page, site + "/index.html")
+    n = len(snap.events)
+    assert marker_count(page) == n
+    assert len(visible_ids(page)) == n
+    assert page.locator("#count").inner_text() == f"{n} events"
+    shot(page, "export-explorer-en")
+    assert page.watch.errors == [] and bad == []
+
+
+def test_side_filter_matches_the_api(page, site, export):
+    snap = export[1]
+    bad = watch_http(page, site)
+    open_static(page, site + "/index.html")
+    page.locator("#filters input[name='side'][value='china']").check()
+    page.wait_for_function("() => location.search === '?side=china'")
+    ids = expected(snap, side=["china"])
+    assert 0 < len(ids) < len(snap.events)
+    wait_count(page, len(ids))
+    assert visible_ids(page) == ids
+    assert page.locator("#count").inner_text() == f"{len(ids)} events"
+    facets = expected_facets(snap, side=["china"])
+    for el in page.locator("#filters .count[data-facet]").all():
+        facet, value = el.get_attribute("data-facet"), el.get_attribute("data-value")
+        assert int(el.inner_text()) == facets[facet].get(value, 0), (facet, value)
+    # newest first reverses the list
+    page.select_option("#sort", "-date")
+    page.wait_for_function("() => location.search.includes('sort=-date')")
+    page.wait_for_function(f"() => document.querySelector('#event-list li.event').dataset.id === {ids[-1]!r}")
+    assert visible_ids(page) == ids[::-1]
+    # back restores the oldest-first view, forward the newest-first one
+    page.go_back()
+    page.wait_for_function(f"() => document.querySelector('#event-list li.event').dataset.id === {ids[0]!r}")
+    assert page.locator("#sort").input_value() == "date"
+    assert page.watch.errors == [] and bad == []
+
+
+CASES = [
+    {"category": ["entity-list"], "q": "huawei"},
+    {"entity": ["H200"]},
+    {"entity": ["nvidia"]},
+    {"from": "2022", "to": "2023-06"},
+    {"from": "2024-12-02", "to": "2024-12-31", "side": ["china", "us"]},
+    {"significance": "3", "status": ["official"]},
+    {"actor": ["us-bis", "cn-mofcom"], "technology": ["ai-chips"]},
+    {"q": "出口管制"},
+    {"q": "ＧＡＬＬＩＵＭ"},  # full-width: NFKC + case-insensitive, like the server
+    {"q": "nvidia h20 export"},
+    {"status": ["reported"], "sort": "-date"},
+]
+
+
+def test_url_state_restores_views_with_the_server_semantics(page, site, export):
+    from urllib.parse import urlencode
+
+    snap = export[1]
+    bad = watch_http(page, site)
+    for case in CASES:
+        qs = urlencode(case, doseq=True)
+        open_static(page, f"{site}/index.html?{qs}")
+        ids = expected(snap, **case)
+        wait_count(page, len(ids))
+        assert visible_ids(page) == ids, case
+        facets = expected_facets(snap, **case)
+        for el in page.locator("#filters .count[data-facet]").all():
+            facet, value = el.get_attribute("data-facet"), el.get_attribute("data-value")
+            assert int(el.inner_text()) == facets[facet].get(value, 0), (case, facet, value)
+        for name in ("side", "category", "technology", "actor", "status"):
+            checked = page.eval_on_selector_all(f"#filters input[name='{name}']:checked", "els => els.map(e => e.value)")
+            assert sorted(checked) == sorted(case.get(name, [])), (case, name)
+        assert page.locator("#q").input_value() == case.get("q", "")
+        if not ids:
+            assert page.locator("#event-list p.empty").count() == 1
+        # the chart is the server's figure for this view: same points, lanes, staggering, span
+        query = FilterParams.model_validate(case).to_query(snap)
+        server = figure_dict(snap, q.events(snap, query), "en")
+        drawn = page.evaluate("() => { const c = document.getElementById('chart');"
+                              " return {data: c.data.map(t => ({customdata: t.customdata, y: t.y, meta: t.meta})),"
+                              " range: c.layout.xaxis.rangeslider.range}; }")
+        assert points(drawn["data"]) == points(server["data"]), case
+        assert drawn["range"] == server["layout"]["xaxis"]["rangeslider"]["range"], case
+        if page.locator(".chart-legend").count():  # categories drawn + the two fixed keys
+            legend = page.eval_on_selector_all(".chart-legend li:not([hidden])", "els => els.length")
+            assert legend == sum(1 for tr in server["data"] if tr.get("mode") == "markers") + 2, case
+    shot(page, "export-explorer-restored")
+    assert page.watch.errors == [] and bad == []
+
+
+def test_clicking_an_event_opens_its_detail(page, site, export):
+    snap = export[1]
+    bad = watch_http(page, site)
+    open_static(page, site + "/index.html?category=entity-list")
+    event = next(e for e in snap.events if e.category == "entity-list" and (e.related or snap.inverse_related.get(e.id)))
+    page.locator(f"#event-list a.event-link[data-id='{event.id}']").click()
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    assert page.locator("#detail-title").inner_text() == event.title.en
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('event') === {event.id!r}")
+    assert "category=entity-list" in page.url
+    # links inside the fragment were resolved against the fragment's file: all load
+    hrefs = page.eval_on_selector_all("#detail-body a[href]", "els => els.map(a => a.href)")
+    own = [h for h in hrefs if h.startswith(site)]
+    assert own, hrefs
+    for href in own:
+        assert page.request.get(href).status == 200, href
+    # a related event opens in the panel too
+    page.locator("#detail-body a.event-link").first.click()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('event') !== {event.id!r}")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#detail", state="hidden")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('event')")
+    # a shared link with event= opens the panel on load
+    open_static(page, f"{site}/index.html?event={event.id}")
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    # clicking a marker opens it as well
+    page.keyboard.press("Escape")
+    page.locator(POINTS).first.click(force=True)
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    assert page.watch.errors == [] and bad == []
+
+
+def test_chinese_explorer(page, site, export):
+    snap = export[1]
+    bad = watch_http(page, site)
+    open_static(page, site + "/zh/index.html")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert "芯片管制时间线" in page.locator("h1").inner_text()
+    n = len(snap.events)
+    assert page.locator("#count").inner_text() == f"共 {n} 个事件"
+    page.locator("#filters input[name='side'][value='us']").check()
+    ids = expected(snap, side=["us"])
+    wait_count(page, len(ids))
+    assert page.locator("#count").inner_text() == f"共 {len(ids)} 个事件"
+    # the language switch keeps the filters
+    href = page.locator("a.lang-switch").get_attribute("href")
+    assert href == "../index.html?side=us"
+    page.locator(f"#event-list a.event-link[data-id='{ids[0]}']").click()
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    assert page.locator("#detail-title").inner_text() == snap.get(ids[0]).title.zh
+    shot(page, "export-explorer-zh")
+    # a live-site style link (?lang=zh) lands on the Chinese explorer with its filters
+    page.goto(site + "/index.html?lang=zh&side=china")
+    page.wait_for_url(site + "/zh/index.html?side=china")
+    page.wait_for_function(RENDERED)
+    wait_count(page, len(expected(snap, side=["china"])))
+    assert page.watch.errors == [] and bad == []
+
+
+def test_event_pages_link_to_existing_files(page, site, export):
+    snap = export[1]
+    bad = watch_http(page, site)
+    event = next(e for e in snap.events if e.related)
+    for path in (f"/event/{event.id}/index.html", f"/event/{event.id}/zh/index.html"):
+        page.goto(site + path)
+        assert page.locator("h1").first.is_visible()
+        hrefs = page.eval_on_selector_all("a[href], link[href]", "els => els.map(a => a.href)")
+        own = sorted({h.split("#")[0] for h in hrefs if h.startswith(site)})
+        assert len(own) >= 5
+        for href in own:
+            assert page.request.get(href).status == 200, href
+        sources = [s.url for s in event.sources if s.url]
+        assert all(any(h.startswith(s[:40]) for h in hrefs) for s in sources)
+    # back to the explorer with the event open
+    page.goto(f"{site}/event/{event.id}/index.html")
+    page.locator("main.event-page p a").first.click()
+    page.wait_for_function(RENDERED)
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    assert urlsplit(page.url).path == "/index.html"
+    assert page.watch.errors == [] and bad == []
+
+
+def test_embed_draws_and_opens_details(page, site, export):
+    snap = export[1]
+    bad = watch_http(page, site)
+    page.goto(site + "/embed/index.html")
+    wait_chart(page)
+    assert marker_count(page) == len(snap.events)
+    page.locator("#event-list summary").click()
+    first = snap.events[0]
+    page.locator(f"#event-list a.event-link[data-id='{first.id}']").click()
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    explorer = page.locator("#detail-explorer").get_attribute("href")
+    assert explorer == f"{site}/index.html?event={first.id}"
+    permalink = page.locator("#detail-body p.permalink a").get_attribute("href")
+    assert permalink == f"{site}/event/{first.id}/index.html"
+    assert page.request.get(permalink).status == 200
+    page.goto(site + "/embed/zh/index.html")
+    wait_chart(page)
+    assert marker_count(page) == len(snap.events)
+    shot(page, "export-embed-zh")
+    assert page.watch.errors == [] and bad == []

@@ -169,7 +169,8 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
     # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
     figure = figure_dict(snap, events, lang, x_range=x_range, connectors=params.connectors,
                          height=getattr(params, "height", 520) - 60 if embed else 460, rangeslider=not embed)
-    legend = [{"label": tr["name"], "colour": tr["marker"]["color"]} for tr in figure["data"] if tr.get("mode") == "markers"]
+    legend = [{"key": tr["meta"]["category"], "label": tr["name"], "colour": tr["marker"]["color"]}
+              for tr in figure["data"] if tr.get("mode") == "markers"]
     filters = query.filter_items()
     view_items = filters + [("lang", lang)]
     if x_range:

@@ -344,7 +344,7 @@ class Exporter:
                 raise ExportError(f"{self.out} exists and is not empty nor a previous export; choose another --out")
             shutil.rmtree(self.out)  # a previous export: replace it whole
         self.out.mkdir(parents=True)
-        asyncio.run(self._fetch_all(app))
+        _run(lambda: self._fetch_all(app))
 
     async def _fetch_all(self, app) -> None:
         """Every page and data file, fetched from the app in-process (ASGI, no sockets), a
@@ -426,3 +426,16 @@ if __name__ == "__main__":  # python -m app.export DATA OUT [BASE_URL]
     started = time.monotonic()
     n = export_site(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "")
     print(f"wrote {n} files in {time.monotonic() - started:.1f} s")
+
+
+def _run(make_coroutine) -> None:
+    """asyncio.run, also from a thread that already runs an event loop (then in a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make_coroutine())
+        return
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()

@@ -38,7 +38,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
-from app import httpcache
 from app.assets import plotly_js_path
 from app.i18n import t
 from app.renderers import json_for_script
@@ -324,14 +323,7 @@ class Exporter:
 
         settings = Settings(data=self.data.resolve(), base_url=self.app_base, log_level="warning")
         app = create_app(settings)
-        # The app brotli/gzip-compresses every response it prepares (~30 ms per page at
-        # quality 9); the export reads identity bodies only, so switch that off meanwhile.
-        saved_min = httpcache.MIN_COMPRESS
-        httpcache.MIN_COMPRESS = 1 << 62
-        try:
-            self._run(app, settings)
-        finally:
-            httpcache.MIN_COMPRESS = saved_min
+        self._run(app, settings)  # identity bodies only: the app compresses on demand
         self._copy_assets(settings)
         if self.problems:
             raise ExportError("links without a static file:\n" + "\n".join(sorted(set(self.problems))[:50]))

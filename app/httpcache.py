@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import Callable
 
@@ -25,27 +25,47 @@ _SIZE = 1024
 
 @dataclass(frozen=True)
 class Prepared:
+    """A response body with its ETag; its gzip and brotli forms are computed the first time a
+    client asks for each (most API clients ask for one, some for none), then kept."""
+
     body: bytes
     media_type: str
     etag: str
-    gzip: bytes | None
-    br: bytes | None
     headers: tuple[tuple[str, str], ...] = ()
+    brotli_quality: int = 5
+    _encoded: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def encoded(self, coding: str) -> bytes | None:
+        if len(self.body) < MIN_COMPRESS:
+            return None
+        found = self._encoded.get(coding)
+        if found is None:
+            if coding == "br":
+                found = brotli.compress(self.body, quality=self.brotli_quality)
+            else:
+                found = gzip.compress(self.body, compresslevel=6, mtime=0)
+            self._encoded[coding] = found  # a race only computes the same bytes twice
+        return found
+
+    @property
+    def gzip(self) -> bytes | None:
+        return self.encoded("gzip")
+
+    @property
+    def br(self) -> bytes | None:
+        return self.encoded("br")
 
 
 def prepare(body: bytes, media_type: str, headers: tuple[tuple[str, str], ...] = (),
             brotli_quality: int = 5, br: bytes | None = None) -> Prepared:
-    """Body, ETag and compressed variants. Responses are prepared on first request, so brotli
-    runs at quality 5 (a few ms; 9 measured ~20 ms on a 10,000-event body); static assets,
-    prepared once at start, use 11."""
+    """Body and ETag; compressed forms on demand. Responses are prepared on first request, so
+    brotli runs at quality 5 (9 measured ~20 ms on a 10,000-event body); static assets use 11
+    (large ones at 9 unless precompressed: see app/assets.py)."""
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    gz = None
-    if len(body) < MIN_COMPRESS:
-        br = None
-    else:
-        gz = gzip.compress(body, compresslevel=6, mtime=0)
-        br = br or brotli.compress(body, quality=brotli_quality)
-    return Prepared(body, media_type, etag, gz, br, headers)
+    prepared = Prepared(body, media_type, etag, headers, brotli_quality)
+    if br is not None:
+        prepared._encoded["br"] = br
+    return prepared
 
 
 class PreparedCache:
@@ -140,10 +160,11 @@ def negotiate(get_header: Callable[[str], str | None], method: str, prepared: Pr
         return 304, headers, b""
     body = prepared.body
     accept = get_header("accept-encoding") or ""
-    if prepared.br is not None and _accepts(accept, "br"):
-        body, headers["Content-Encoding"] = prepared.br, "br"
-    elif prepared.gzip is not None and _accepts(accept, "gzip"):
-        body, headers["Content-Encoding"] = prepared.gzip, "gzip"
+    if len(body) >= MIN_COMPRESS:
+        if _accepts(accept, "br"):
+            body, headers["Content-Encoding"] = prepared.encoded("br"), "br"
+        elif _accepts(accept, "gzip"):
+            body, headers["Content-Encoding"] = prepared.encoded("gzip"), "gzip"
     headers["Content-Type"] = prepared.media_type
     headers["Content-Length"] = str(len(body))
     return status, headers, (b"" if method == "HEAD" else body)

@@ -45,9 +45,8 @@ async def _watch(holder: StoreHolder) -> None:
 
 
 async def _warm_up(app: FastAPI) -> None:
-    """Render the pages once before this worker accepts connections: the first render compiles
-    the templates and imports plotly's figure classes (seconds on a busy machine), and every
-    request arriving meanwhile would pay for it."""
+    """Render the pages once as soon as the worker starts: the first render compiles the
+    templates and imports plotly's figure classes (seconds on a busy machine)."""
     import httpx
 
     transport = httpx.ASGITransport(app=app)
@@ -71,8 +70,14 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         task = asyncio.create_task(_watch(holder)) if settings.watch else None
         log.info("serving %d events from %s (hash %s)", len(holder.snapshot.events), settings.data,
                  holder.snapshot.content_hash)
-        await _warm_up(app)
+        # Warm up in the background: start-up (and /healthz) is not delayed; requests that
+        # arrive meanwhile share builds with it (PreparedCache builds each response once).
+        warm = asyncio.create_task(_warm_up(app))
         yield
+        if not warm.done():
+            warm.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warm
         if task:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -79,9 +79,20 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
             union |= _entity_matches(snapshot, value)
         narrow(union)
 
+    # The longest term (likely the rarest) is found with one scan of the whole corpus; the
+    # others are checked only in the events that contain it.
+    terms = sorted({fold(t) for t in (query.q or "").split() if t.strip()}, key=len, reverse=True)
+    if any("\0" in term for term in terms):  # the corpus separator is never part of a match
+        return []
+    if terms:
+        found = snapshot.events_containing(terms[0])
+        if candidates is not None:
+            found &= candidates
+        texts = snapshot.search_text
+        candidates = {i for i in found if all(t in texts[i] for t in terms[1:])}
+
     indices = range(len(snapshot.events)) if candidates is None else sorted(candidates)
     events = snapshot.events
-    terms = [fold(t) for t in (query.q or "").split() if t.strip()]
     out = []
     for i in indices:
         event = events[i]
@@ -91,10 +102,6 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
             continue
         if query.significance and event.significance < query.significance:
             continue
-        if terms:
-            text = snapshot.search_text[i]
-            if not all(t in text for t in terms):
-                continue
         out.append(i)
     if query.sort == "-date":
         out.reverse()

@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import io
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -67,19 +68,37 @@ def json_for_script(data: Any) -> str:
 
 # --- JSON ---------------------------------------------------------------------------------
 
+# Each event's JSON is encoded once per (snapshot, base URL) and pages are spliced from the
+# fragments: encoding was most of the time of a first /events request on a large store.
+_FRAGMENTS: "OrderedDict[tuple[str, str], dict[str, bytes]]" = OrderedDict()
+
+
+def event_json_bytes(snapshot: Snapshot, event: Event, base_url: str) -> bytes:
+    key = (snapshot.content_hash, base_url)
+    cache = _FRAGMENTS.get(key)
+    if cache is None:
+        cache = _FRAGMENTS[key] = {}
+        while len(_FRAGMENTS) > 4:
+            _FRAGMENTS.popitem(last=False)
+    fragment = cache.get(event.id)
+    if fragment is None:
+        fragment = cache[event.id] = json_bytes(event_json(snapshot, event, base_url))
+    return fragment
+
+
 def render_json(ctx: RenderContext) -> bytes:
-    body: dict[str, Any] = {
+    """{"total", "count", "offset", "limit", "next", "snapshot", "events": [...], "facets"?}"""
+    head = json_bytes({
         "total": ctx.page.total,
         "count": len(ctx.page.events),
         "offset": ctx.page.offset,
         "limit": ctx.page.limit,
         "next": ctx.next_url,
         "snapshot": ctx.snapshot.content_hash,
-        "events": [event_json(ctx.snapshot, e, ctx.base_url) for e in ctx.page.events],
-    }
-    if ctx.facets is not None:
-        body["facets"] = ctx.facets
-    return json_bytes(body)
+    })
+    events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.base_url) for e in ctx.page.events)
+    tail = b',"facets":' + json_bytes(ctx.facets) if ctx.facets is not None else b""
+    return head[:-1] + b',"events":[' + events + b"]" + tail + b"}"
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ reload in a single assignment; a failed reload keeps the last good snapshot.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import logging
+import os
 import threading
 import unicodedata
 from collections import defaultdict
@@ -51,9 +53,14 @@ class Snapshot:
     content_hash: str
     loaded_at: dt.datetime
     files: Mapping[str, str]  # event id -> path relative to the data folder
+    precomputed_search: tuple[str, ...] | None = field(default=None, repr=False, compare=False)  # from the cache
     by_id: Mapping[str, int] = field(init=False)
     index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
     search_text: tuple[str, ...] = field(init=False)
+    # All search texts in one string (separated by NUL, which fold() never leaves in a term)
+    # and where each starts: a term is found with str.find at C speed, not event by event.
+    search_corpus: str = field(init=False)
+    search_starts: tuple[int, ...] = field(init=False)
     inverse_related: Mapping[str, tuple[tuple[str, str], ...]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,8 +85,27 @@ class Snapshot:
             name: MappingProxyType({k: frozenset(v) for k, v in values.items()})
             for name, values in index.items()
         }))
-        set_(self, "search_text", tuple(_search_text(e) for e in self.events))
+        texts = self.precomputed_search or tuple(_search_text(e) for e in self.events)
+        set_(self, "search_text", texts)
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        set_(self, "search_corpus", "\0".join(texts))
+        set_(self, "search_starts", tuple(starts))
         set_(self, "inverse_related", MappingProxyType({k: tuple(v) for k, v in inverse.items()}))
+
+    def events_containing(self, term: str) -> set[int]:
+        """Indices of the events whose search text contains the (folded) term."""
+        found: set[int] = set()
+        corpus, starts = self.search_corpus, self.search_starts
+        pos = corpus.find(term)
+        while pos >= 0:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            nxt = starts[i + 1] if i + 1 < len(starts) else len(corpus)
+            pos = corpus.find(term, nxt)
+        return found
 
     def get(self, event_id: str) -> Event | None:
         i = self.by_id.get(event_id)
@@ -151,6 +177,15 @@ def _check_taxonomy_keys(event: Event, tax: Taxonomy, located: yamlfile.Located,
     return problems
 
 
+def _event_files(events_dir: Path) -> list[str]:
+    """Every .yaml/.yml file below events/, in path order (os.walk and strings: fast on 10,000 files)."""
+    found = []
+    for root, dirs, names in os.walk(events_dir):
+        dirs.sort()
+        found += [os.path.join(root, n) for n in names if n.endswith((".yaml", ".yml"))]
+    return sorted(p for p in found if os.path.isfile(p))
+
+
 def load_snapshot(folder: Path | str, cache_dir: Path | None = None) -> Snapshot:
     """Read and validate the whole store; raise StoreError listing every problem. With a
     cache_dir, an unchanged store is read back from the start-up cache (app/snapcache.py)."""
@@ -159,16 +194,18 @@ def load_snapshot(folder: Path | str, cache_dir: Path | None = None) -> Snapshot
     if not folder.is_dir():
         raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
     events_dir = folder / EVENTS_DIR
-    paths = sorted(p for p in events_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if events_dir.is_dir() else []
+    paths = _event_files(events_dir)
     key = snapcache.fingerprint(folder, paths) if cache_dir is not None else ""
     cached = snapcache.read(cache_dir, folder, key)
     if cached is not None:
-        events, taxonomy, content_hash, files = cached
-        return Snapshot(events=events, taxonomy=taxonomy, content_hash=content_hash,
-                        loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files))
-    snapshot = _validate(folder, paths, problems)
-    snapcache.write(cache_dir, folder, key,
-                    (snapshot.events, snapshot.taxonomy, snapshot.content_hash, dict(snapshot.files)))
+        blob, taxonomy, content_hash, files, search = cached
+        return Snapshot(events=snapcache.decode_events(blob), taxonomy=taxonomy, content_hash=content_hash,
+                        loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files),
+                        precomputed_search=search)
+    snapshot = _validate(folder, [Path(p) for p in paths], problems)
+    if cache_dir is not None:
+        snapcache.write(cache_dir, folder, key, (snapcache.encode_events(snapshot.events), snapshot.taxonomy,
+                                                 snapshot.content_hash, dict(snapshot.files), snapshot.search_text))
     return snapshot
 
 

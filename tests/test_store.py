@@ -253,7 +253,7 @@ def test_startup_cache_is_used_only_while_nothing_changes(tmp_path):
     path.write_text(yaml.safe_dump(event_dict("2023-01-02-b"), allow_unicode=True))
     load_snapshot(root, cache)
     from app import snapcache
-    key = snapcache.fingerprint(root, sorted((root / "events").rglob("*.yaml")))
+    key = snapcache.fingerprint(root, sorted(str(p) for p in (root / "events").rglob("*.yaml")))
     assert snapcache.read(cache, root, key) is not None
     os.chmod(files[0], 0o666)
     assert snapcache.read(cache, root, key) is None

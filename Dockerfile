@@ -45,6 +45,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TIMELINE_STATIC_DIR=/srv/timeline/static \
     TIMELINE_TEMPLATES_DIR=/srv/timeline/templates \
     TIMELINE_WORKERS=2 \
+    TIMELINE_CACHE_DIR=/tmp/timeline-cache \
     TIMELINE_LOG_LEVEL=info
 RUN groupadd --system --gid 10001 timeline \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /srv/timeline --shell /usr/sbin/nologin timeline

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app import snapcache
@@ -25,5 +25,10 @@ class Settings(BaseSettings):
     log_level: str = Field("info", description="log level: debug, info, warning, error")
     cache_dir: Path | None = Field(default_factory=lambda: snapcache.default_dir(),
                                    description="start-up cache of validated snapshots (empty: off)")
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
     static_dir: Path = Field(ROOT / "static", description="folder of static assets")
     templates_dir: Path = Field(ROOT / "templates", description="folder of Jinja2 templates")

@@ -41,6 +41,7 @@ import httpx
 from app.assets import plotly_js_path
 from app.i18n import t
 from app.renderers import json_for_script
+from app.security import CSP_BASE
 from app.settings import Settings
 
 SENTINEL = "http://static-export.invalid"  # the app's base while rendering without --base-url
@@ -57,15 +58,15 @@ _PAGE_DATA = re.compile(r'(<script type="application/json" id="page-data">)(.*?)
 _LDJSON = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.S)
 _SCRIPT_SRC = re.compile(r'<script src="([^"]*)"')
 
-HEADERS_FILE = """# Security headers as the live app sends them (Netlify / Cloudflare Pages format).
+HEADERS_FILE = f"""# Security headers as the live app sends them (Netlify / Cloudflare Pages format).
 /*
-  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'
+  Content-Security-Policy: {CSP_BASE}; frame-ancestors 'self'
   X-Content-Type-Options: nosniff
   Referrer-Policy: strict-origin-when-cross-origin
   X-Frame-Options: SAMEORIGIN
 /embed/*
   ! X-Frame-Options
-  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors *
+  Content-Security-Policy: {CSP_BASE}; frame-ancestors *
 """
 
 

@@ -68,12 +68,32 @@ def prepare(body: bytes, media_type: str, headers: tuple[tuple[str, str], ...] =
     return prepared
 
 
+def _weight(value) -> int:
+    prepared = value[0] if isinstance(value, tuple) else value
+    return 3 * len(prepared.body) + 512  # body, compressed forms (at most about as big), overhead
+
+
 class PreparedCache:
-    def __init__(self, size: int = _SIZE):
+    """An LRU of prepared responses, bounded by count and by bytes (so many large distinct
+    responses cannot grow memory without limit)."""
+
+    def __init__(self, size: int = _SIZE, max_bytes: int = 256 * 1024 * 1024):
         self.size = size
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._data: OrderedDict[tuple, Prepared] = OrderedDict()
         self._building: dict[tuple, Lock] = {}
         self._lock = Lock()
+
+    def _store(self, key: tuple, value) -> None:  # with the lock held
+        old = self._data.pop(key, None)
+        if old is not None:
+            self._bytes -= _weight(old)
+        self._data[key] = value
+        self._bytes += _weight(value)
+        while len(self._data) > self.size or (self._bytes > self.max_bytes and len(self._data) > 1):
+            _, evicted = self._data.popitem(last=False)
+            self._bytes -= _weight(evicted)
 
     def get_or_build(self, key: tuple, build: Callable[[], Prepared]) -> Prepared:
         """The prepared response for key, built once: concurrent callers of a key being built
@@ -94,28 +114,24 @@ class PreparedCache:
             try:
                 prepared = build()
                 with self._lock:
-                    self._data[key] = prepared
-                    while len(self._data) > self.size:
-                        self._data.popitem(last=False)
+                    self._store(key, prepared)
             finally:
                 with self._lock:
                     self._building.pop(key, None)
         return prepared
 
-    def get(self, key: tuple) -> Prepared | None:
+    def get(self, key: tuple):
         with self._lock:
             return self._data.get(key)
 
     def put(self, key: tuple, value) -> None:
         with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self._store(key, value)
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._bytes = 0
 
 
 def _accepts(accept_encoding: str, coding: str) -> bool:

@@ -8,7 +8,6 @@ reload in a single assignment; a failed reload keeps the last good snapshot.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import logging
@@ -57,10 +56,6 @@ class Snapshot:
     by_id: Mapping[str, int] = field(init=False)
     index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
     search_text: tuple[str, ...] = field(init=False)
-    # All search texts in one string (separated by NUL, which fold() never leaves in a term)
-    # and where each starts: a term is found with str.find at C speed, not event by event.
-    search_corpus: str = field(init=False)
-    search_starts: tuple[int, ...] = field(init=False)
     inverse_related: Mapping[str, tuple[tuple[str, str], ...]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,25 +82,7 @@ class Snapshot:
         }))
         texts = self.precomputed_search or tuple(_search_text(e) for e in self.events)
         set_(self, "search_text", texts)
-        starts, offset = [], 0
-        for text in texts:
-            starts.append(offset)
-            offset += len(text) + 1
-        set_(self, "search_corpus", "\0".join(texts))
-        set_(self, "search_starts", tuple(starts))
         set_(self, "inverse_related", MappingProxyType({k: tuple(v) for k, v in inverse.items()}))
-
-    def events_containing(self, term: str) -> set[int]:
-        """Indices of the events whose search text contains the (folded) term."""
-        found: set[int] = set()
-        corpus, starts = self.search_corpus, self.search_starts
-        pos = corpus.find(term)
-        while pos >= 0:
-            i = bisect.bisect_right(starts, pos) - 1
-            found.add(i)
-            nxt = starts[i + 1] if i + 1 < len(starts) else len(corpus)
-            pos = corpus.find(term, nxt)
-        return found
 
     def get(self, event_id: str) -> Event | None:
         i = self.by_id.get(event_id)

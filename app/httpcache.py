@@ -57,7 +57,7 @@ class Prepared:
 
 
 def prepare(body: bytes, media_type: str, headers: tuple[tuple[str, str], ...] = (),
-            brotli_quality: int = 5, br: bytes | None = None) -> Prepared:
+            brotli_quality: int = 4, br: bytes | None = None) -> Prepared:
     """Body and ETag; compressed forms on demand. Responses are prepared on first request, so
     brotli runs at quality 4 (1.7 ms for 90 KB; 5 took 3.1, 9 ~20 ms on a 10,000-event body); assets use 11
     (large ones at 9 unless precompressed: see app/assets.py)."""

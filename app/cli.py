@@ -60,17 +60,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["TIMELINE_WATCH"] = "true"
     settings = Settings()
     from app.logconfig import log_config
-    from app.store import StoreError, load_snapshot
+    from app.store import StoreError, cache_is_current, load_snapshot
 
+    workers = args.workers or settings.workers
     try:  # fail before forking workers, with every problem listed
-        snapshot = load_snapshot(settings.data, settings.cache_dir)
+        if workers > 1 and cache_is_current(settings.data, settings.cache_dir):
+            snapshot = None  # validated when cached; each worker reads the cache itself
+        else:
+            snapshot = load_snapshot(settings.data, settings.cache_dir)
     except StoreError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"cannot serve: {len(exc.problems)} problem(s) in {settings.data} (run `timeline validate`)",
               file=sys.stderr)
         return 1
-    workers = args.workers or settings.workers
     if workers == 1:  # one process: serve the snapshot just validated instead of loading it again
         from app.main import create_app
 

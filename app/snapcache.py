@@ -60,21 +60,45 @@ def _trusted(path: Path) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def read(cache_dir: Path | None, folder: Path, key: str) -> Any | None:
+def _open_trusted(cache_dir: Path | None, folder: Path, key: str):
+    """The cache file positioned after its key line, if it is ours and for this key; else None."""
     if cache_dir is None:
         return None
     path = _file(cache_dir, folder)
     try:
         if not (path.is_file() and _trusted(path) and _trusted(cache_dir)):
             return None
-        with path.open("rb") as fh:
-            stored_key, payload = pickle.load(fh)
+        fh = path.open("rb")
+    except OSError:
+        return None
+    if fh.readline().rstrip(b"\n") != key.encode():
+        fh.close()
+        return None
+    return fh
+
+
+def is_current(cache_dir: Path | None, folder: Path, key: str) -> bool:
+    """Whether a cache for exactly this key exists (reads one line, not the payload)."""
+    fh = _open_trusted(cache_dir, folder, key)
+    if fh is None:
+        return False
+    fh.close()
+    return True
+
+
+def read(cache_dir: Path | None, folder: Path, key: str) -> Any | None:
+    fh = _open_trusted(cache_dir, folder, key)
+    if fh is None:
+        return None
+    try:
+        with fh:
+            return pickle.load(fh)
     except Exception:  # noqa: BLE001 - a bad cache is only a slower start
         return None
-    return payload if stored_key == key else None
 
 
 def write(cache_dir: Path | None, folder: Path, key: str, payload: Any) -> None:
+    """The file: the key on the first line, then the pickled payload."""
     if cache_dir is None:
         return
     try:
@@ -82,7 +106,8 @@ def write(cache_dir: Path | None, folder: Path, key: str, payload: Any) -> None:
         path = _file(cache_dir, folder)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            pickle.dump((key, payload), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(key.encode() + b"\n")
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:
         log.info("snapshot cache not written (%s); the next start validates again", exc)

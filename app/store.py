@@ -163,6 +163,16 @@ def _event_files(events_dir: Path) -> list[str]:
     return sorted(p for p in found if os.path.isfile(p))
 
 
+def cache_is_current(folder: Path | str, cache_dir: Path | None) -> bool:
+    """Whether the start-up cache holds this store exactly as it is on disk (so it is valid:
+    only validated stores are cached). Cheap: file stats and one line of the cache file."""
+    folder = Path(folder)
+    if cache_dir is None or not folder.is_dir():
+        return False
+    key = snapcache.fingerprint(folder, _event_files(folder / EVENTS_DIR))
+    return snapcache.is_current(cache_dir, folder, key)
+
+
 def load_snapshot(folder: Path | str, cache_dir: Path | None = None) -> Snapshot:
     """Read and validate the whole store; raise StoreError listing every problem. With a
     cache_dir, an unchanged store is read back from the start-up cache (app/snapcache.py)."""

@@ -242,10 +242,13 @@ def test_startup_cache_is_used_only_while_nothing_changes(tmp_path):
     assert len(files) == 1 and oct(cache.stat().st_mode & 0o777) == "0o700"
     again = load_snapshot(root, cache)
     assert again.content_hash == first.content_hash and again.events == first.events
+    from app.store import cache_is_current
+    assert cache_is_current(root, cache) and not cache_is_current(root, None)
     # an edit (new size and mtime) is validated, not read from the cache
     path = root / "events" / "2023" / "2023-01-02-b.yaml"
     _time.sleep(0.01)
     path.write_text(path.read_text().replace("sumary", "x") + "sumary: misspelt\n")
+    assert not cache_is_current(root, cache)
     with pytest.raises(StoreError) as exc:
         load_snapshot(root, cache)
     assert "sumary" in str(exc.value.problems[0])

@@ -228,33 +228,12 @@
   });
   window.addEventListener('popstate', function () { load(location.href, { replaceForm: true }); });
 
-  /* ---- embed dialog ---- */
-  var embedButton = document.getElementById('embed-button');
-  var dialog = document.getElementById('embed-dialog');
-  if (dialog && typeof dialog.showModal === 'function') {
-    embedButton.hidden = false;
-    embedButton.addEventListener('click', function () {
-      var params = currentUrl().searchParams;
-      params.delete('event');
-      var src = page.base + '/embed?' + params.toString();
-      var frame = '<iframe src="' + src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
-        '" title="' + document.querySelector('h1').textContent.replace(/"/g, '&quot;') +
-        '" width="100%" height="520" style="border:0;max-width:100%" loading="lazy"';
-      document.getElementById('embed-code-iframe').value = frame + '></iframe>';
-      document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
-        page.base + '/static/embed.js" async></' + 'script>';
-      document.getElementById('embed-preview').src = src;
-      dialog.showModal();
-    });
-    Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
-      b.addEventListener('click', function () {
-        var ta = document.getElementById(b.getAttribute('data-target'));
-        var done = function () { b.textContent = page.strings.copied; setTimeout(function () { b.textContent = page.strings.copy; }, 1500); };
-        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
-        else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
-      });
-    });
-  }
+  /* ---- embed dialog: the current view, without the selected event ---- */
+  window.CCT.embedDialog(page.strings, function () {
+    var params = currentUrl().searchParams;
+    params.delete('event');
+    return { src: page.base + '/embed?' + params.toString(), script: page.base + '/static/embed.js' };
+  });
 
   drawChart().then(function () {
     if (page.selected && chartShown) window.CCT.focusDate(chart, eventDate(page.selected));

@@ -535,31 +535,10 @@
   });
 
   /* ---- embed dialog: the static embed shows every event, in the page's language ---- */
-  var embedButton = document.getElementById('embed-button');
-  var dialog = document.getElementById('embed-dialog');
-  if (dialog && typeof dialog.showModal === 'function') {
-    embedButton.hidden = false;
-    embedButton.addEventListener('click', function () {
-      var root = page.base ? page.base.replace(/\/+$/, '') + '/' : new URL(st.root || './', location.href).href;
-      var src = root + st.embed[lang];
-      var frame = '<iframe src="' + src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
-        '" title="' + document.querySelector('h1').textContent.trim().replace(/"/g, '&quot;') +
-        '" width="100%" height="520" style="border:0;max-width:100%" loading="lazy"';
-      document.getElementById('embed-code-iframe').value = frame + '></iframe>';
-      document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
-        root + 'static/embed.js" async></' + 'script>';
-      document.getElementById('embed-preview').src = src;
-      dialog.showModal();
-    });
-    Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
-      b.addEventListener('click', function () {
-        var ta = document.getElementById(b.getAttribute('data-target'));
-        var done = function () { b.textContent = page.strings.copied; setTimeout(function () { b.textContent = page.strings.copy; }, 1500); };
-        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
-        else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
-      });
-    });
-  }
+  window.CCT.embedDialog(page.strings, function () {
+    var root = page.base ? page.base.replace(/\/+$/, '') + '/' : new URL(st.root || './', location.href).href;
+    return { src: root + st.embed[lang], script: root + 'static/embed.js' };
+  });
 
   /* ---- start: load events.json, restore the URL's view ---- */
   results.setAttribute('aria-busy', 'true');

@@ -83,5 +83,35 @@
     if (window.Plotly && el && el.layout) Plotly.relayout(el, { shapes: [] });
   }
 
-  window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, markerCount: markerCount, isDark: isDark };
+  /* The explorer's Embed dialog (live and static explorers): `codes()` returns the embed URL
+     and the loader script's URL for the current view; the dialog shows the iframe code, the
+     script variant and a preview, with copy buttons. */
+  function embedDialog(strings, codes) {
+    var button = document.getElementById('embed-button');
+    var dialog = document.getElementById('embed-dialog');
+    if (!button || !dialog || typeof dialog.showModal !== 'function') return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var c = codes();
+      var frame = '<iframe src="' + c.src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
+        '" title="' + document.querySelector('h1').textContent.trim().replace(/"/g, '&quot;') +
+        '" width="100%" height="520" style="border:0;max-width:100%" loading="lazy"';
+      document.getElementById('embed-code-iframe').value = frame + '></iframe>';
+      document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
+        c.script + '" async></' + 'script>';
+      document.getElementById('embed-preview').src = c.src;
+      dialog.showModal();
+    });
+    Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
+      b.addEventListener('click', function () {
+        var ta = document.getElementById(b.getAttribute('data-target'));
+        var done = function () { b.textContent = strings.copied; setTimeout(function () { b.textContent = strings.copy; }, 1500); };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
+        else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
+      });
+    });
+  }
+
+  window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, markerCount: markerCount, isDark: isDark,
+                 embedDialog: embedDialog };
 })();

@@ -320,6 +320,12 @@ def test_chinese_explorer(page, site, export):
     page.wait_for_selector("#detail:not([hidden]) #detail-title")
     assert page.locator("#detail-title").inner_text() == snap.get(ids[0]).title.zh
     shot(page, "export-explorer-zh")
+    # the embed dialog gives the static embed in the page's language, with the loader
+    page.click("#embed-button")
+    code = page.locator("#embed-code-iframe").input_value()
+    assert code.startswith("<iframe") and "embed/zh/index.html" in code
+    assert "static/embed.js" in page.locator("#embed-code-script").input_value()
+    page.keyboard.press("Escape")
     # a live-site style link (?lang=zh) lands on the Chinese explorer with its filters
     page.goto(site + "/index.html?lang=zh&side=china")
     page.wait_for_url(site + "/zh/index.html?side=china")

@@ -283,7 +283,7 @@ def load(context, url: str, selector: str, cold: bool, hosts: set[str], drawn_se
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": cold})
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
         page.goto(url, wait_until="load", timeout=60_000)
-        page.wait_for_function("window.__benchReady !== undefined", timeout=60_000, polling=50)
+        page.wait_for_function("() => window.__benchReady !== undefined", timeout=60_000, polling=50)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:  # network quiet for 500 ms
             page.wait_for_timeout(100)

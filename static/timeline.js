@@ -41,8 +41,36 @@
     };
   }
 
+  /* plotly.js (350 KB) is fetched only after the first paint: parsing it competed with the
+     page's own first paint for the CPU (the server-drawn preview shows the chart meanwhile). */
+  var plotlyReady = null;
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (plotlyReady) return plotlyReady;
+    var holder = document.getElementById('plotly-js');
+    if (!holder) return Promise.resolve(null);
+    plotlyReady = new Promise(function (resolve) {
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          var s = document.createElement('script');
+          s.src = holder.getAttribute('src');
+          s.onload = function () { resolve(window.Plotly || null); };
+          s.onerror = function () { resolve(null); };  // the preview and the list stay
+          document.head.appendChild(s);
+        }, 0);
+      });
+    });
+    return plotlyReady;
+  }
+
   function draw(el, figure, handlers) {
-    if (!window.Plotly || !el) return Promise.resolve(null);
+    if (!el) return Promise.resolve(null);
+    return loadPlotly().then(function (Plotly) {
+      return Plotly ? react(el, figure, handlers) : null;
+    });
+  }
+
+  function react(el, figure, handlers) {
     var layout = themedLayout(figure.layout);
     return Plotly.react(el, figure.data, layout, config('chip-controls-timeline')).then(function (gd) {
       if (!gd.__cctBound) {

@@ -47,14 +47,6 @@ class Prepared:
             self._encoded[coding] = found  # a race only computes the same bytes twice
         return found
 
-    @property
-    def gzip(self) -> bytes | None:
-        return self.encoded("gzip")
-
-    @property
-    def br(self) -> bytes | None:
-        return self.encoded("br")
-
 
 def prepare(body: bytes, media_type: str, headers: tuple[tuple[str, str], ...] = (),
             brotli_quality: int = 4, br: bytes | None = None) -> Prepared:

@@ -5,7 +5,6 @@ the shared query model, call the query module, hand the result to a Jinja2 templ
 from __future__ import annotations
 
 import datetime as dt
-import html
 from itertools import groupby
 from typing import Any, Literal
 from urllib.parse import urlencode

@@ -37,5 +37,11 @@ validate: $(BIN)/timeline
 schema: $(BIN)/timeline
 	$(BIN)/timeline schema > timeline_data/schema.json
 
+# Benchmarks (need wrk, nginx and Chromium; see README "Tests and benchmarks"). Not part of `make test`.
+bench: $(BIN)/timeline vendor
+	scripts/bench_api.sh
+	$(BIN)/python scripts/bench_scale.py
+	$(BIN)/python scripts/bench_page.py
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor

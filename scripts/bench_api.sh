@@ -45,15 +45,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-PY="$ROOT/.venv/bin/python"
-TIMELINE="$ROOT/.venv/bin/timeline"
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl)" >&2; exit 1; }
-done
-[[ -x "$TIMELINE" ]] || { echo "missing .venv (run: make test, or pip install -e .)" >&2; exit 1; }
-DATA=$(cd "$DATA" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init wrk nginx curl
 NPROC=$(nproc)
 RUN="$ROOT/.bench/api-run"
 rm -rf "$RUN"; mkdir -p "$RUN/www" "$RUN/nginx"
@@ -87,14 +80,7 @@ cpu_ticks() {  # utime+stime (clock ticks) of every process in process group $1
   done
   echo "$t"
 }
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() {  # wait_http URL NAME: up to 60 s
-  for _ in $(seq 1 600); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "$2 did not answer $1; log:" >&2; tail -20 "$RUN/$2.log" >&2; exit 1
-}
+wait_http() { wait_up "$1" "$RUN/$2.log"; }  # wait_http URL NAME
 
 # --- (a) the app ----------------------------------------------------------------------------------
 APP_PORT=$(free_port)

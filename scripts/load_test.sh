@@ -48,30 +48,15 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-PY="$ROOT/.venv/bin/python"
-TIMELINE="$ROOT/.venv/bin/timeline"
+source "$(dirname "$0")/lib.sh"
+bench_init wrk curl
 LUA="$ROOT/scripts/mixed.lua"
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl)" >&2; exit 1; }
-done
-[[ -x "$TIMELINE" ]] || { echo "missing .venv (run: make test, or pip install -e .)" >&2; exit 1; }
-DATA=$(cd "$DATA" && pwd)
 RUN="$ROOT/.bench/load-run"
 rm -rf "$RUN"; mkdir -p "$RUN"
 
 SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 -- "-$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT INT TERM
+trap 'stop_group "$SERVER_PID"' EXIT INT TERM
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_kib() {  # sum of RSS (KiB, = VmRSS in /proc/PID/status) over the server's process group
   ps -e -o pgid=,rss= | awk -v g="$SERVER_PID" '$1 == g { s += $2 } END { print s + 0 }'
 }
@@ -83,12 +68,7 @@ setsid "$TIMELINE" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" --worker
   >"$RUN/server.log" 2>&1 &
 SERVER_PID=$!
 APP="http://127.0.0.1:$PORT"
-for _ in $(seq 1 600); do
-  curl -fsS -o /dev/null "$APP/healthz" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:" >&2; tail -20 "$RUN/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fsS -o /dev/null "$APP/healthz" || { echo "server did not start:" >&2; tail -20 "$RUN/server.log" >&2; exit 1; }
+wait_up "$APP/healthz" "$RUN/server.log" "$SERVER_PID"
 
 EVENT_ID=$(curl -fsS "$APP/events?limit=1" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["events"][0]["id"])')
 

@@ -45,34 +45,19 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-PY="$ROOT/.venv/bin/python"
-TIMELINE="$ROOT/.venv/bin/timeline"
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl)" >&2; exit 1; }
-done
-[[ -x "$TIMELINE" ]] || { echo "missing .venv (run: make test, or pip install -e .)" >&2; exit 1; }
-DATA=$(cd "$DATA" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init wrk curl
 RUN="$ROOT/.bench/reload-run"
 rm -rf "$RUN"; mkdir -p "$RUN"
 
 SERVER_PID=""
 WRK_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 -- "-$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
+stop_server() { stop_group "$SERVER_PID"; SERVER_PID=""; }
 cleanup() {
   [[ -n "$WRK_PID" ]] && kill "$WRK_PID" 2>/dev/null || true
   stop_server
 }
 trap cleanup EXIT INT TERM
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # --- wrk script: rotate the two URLs, count statuses ---------------------------------------------
 cat >"$RUN/reload.lua" <<'EOF'
@@ -266,11 +251,7 @@ for WORKERS in $WORKER_COUNTS; do
     --port "$PORT" --workers "$WORKERS" >"$LOG" 2>&1 &
   SERVER_PID=$!
   APP="http://127.0.0.1:$PORT"
-  for _ in $(seq 1 600); do
-    curl -fsS -o /dev/null "$APP/healthz" 2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:" >&2; tail -20 "$LOG" >&2; exit 1; }
-    sleep 0.1
-  done
+  wait_up "$APP/healthz" "$LOG" "$SERVER_PID"
   sleep 1  # let every worker finish starting (each one loads the store and starts its watcher)
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$RUN/reload.lua" "$APP" >"$RUN/wrk-w$WORKERS.txt" 2>&1 &
   WRK_PID=$!

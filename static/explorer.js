@@ -10,8 +10,6 @@
   var detail = document.getElementById('detail');
   var detailBody = document.getElementById('detail-body');
   var figure = page.figure;
-  var narrow = window.matchMedia('(max-width: 640px)');
-  var chartShown = !narrow.matches;
   var loading = null;
 
   function currentUrl() { return new URL(location.href); }
@@ -36,7 +34,7 @@
         detail.hidden = false;
         if (wasHidden) resizeChart();
         if (!opts.fromHistory) setParam('event', id, true);
-        if (chartShown) window.CCT.focusDate(chart, eventDate(id));
+        if (chartView.shown()) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
         var h = document.getElementById('detail-title');
         if (h && !opts.noFocus) h.focus();
@@ -46,7 +44,7 @@
 
   /* The panel is a grid column on wide screens: the chart's width changes with it. */
   function resizeChart() {
-    if (window.Plotly && chart.layout && chartShown) Plotly.Plots.resize(chart);
+    if (window.Plotly && chart.layout && chartView.shown()) Plotly.Plots.resize(chart);
   }
 
   function closeDetail(fromHistory) {
@@ -95,7 +93,7 @@
   };
 
   function drawChart() {
-    if (!chartShown) return Promise.resolve(null);
+    if (!chartView.shown()) return Promise.resolve(null);
     return window.CCT.draw(chart, figure, handlers).then(function (gd) {
       var sel = currentUrl().searchParams.get('event');
       if (gd && sel && !detail.hidden) window.CCT.focusDate(chart, eventDate(sel));
@@ -121,25 +119,7 @@
     });
   });
 
-  var showChart = document.getElementById('show-chart');
-  function applyNarrow() {
-    if (narrow.matches) {
-      showChart.hidden = false;
-      showChart.setAttribute('aria-expanded', String(chartShown));
-      chart.classList.toggle('collapsed', !chartShown);
-      document.getElementById('filters-box').open = false;
-    } else {
-      showChart.hidden = true;
-      chart.classList.remove('collapsed');
-      chartShown = true;
-    }
-  }
-  showChart.addEventListener('click', function () {
-    chartShown = !chartShown;
-    applyNarrow();
-    drawChart();
-  });
-  applyNarrow();
+  var chartView = window.CCT.chartToggle(chart, drawChart);  // list first on a phone
 
   /* ---- filters and URL state ---- */
   function formQuery() {
@@ -236,7 +216,7 @@
   });
 
   drawChart().then(function () {
-    if (page.selected && chartShown) window.CCT.focusDate(chart, eventDate(page.selected));
+    if (page.selected && chartView.shown()) window.CCT.focusDate(chart, eventDate(page.selected));
   });
   if (page.selected) markListItem(page.selected);
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawChart);

@@ -55,8 +55,6 @@
   var toggle = document.getElementById('connectors-toggle');
   var fullFigure = page.figure;
   var figure = fullFigure;
-  var narrow = window.matchMedia('(max-width: 640px)');
-  var chartShown = !narrow.matches;
   var FACETS = ['side', 'category', 'technology', 'actor', 'status'];
   var LANES = ['china', 'allies', 'us'];  // app/figure.py
   var OFFSETS = [0.0, 0.22, -0.22, 0.36, -0.36, 0.11, -0.11];
@@ -399,7 +397,7 @@
         if (wasHidden) resizeChart();
         state.event = id;
         if (!opts.fromHistory) writeUrl(true);
-        if (chartShown) window.CCT.focusDate(chart, eventDate(id));
+        if (chartView.shown()) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
         var h = document.getElementById('detail-title');
         if (h && !opts.noFocus) h.focus();
@@ -408,7 +406,7 @@
   }
 
   function resizeChart() {
-    if (window.Plotly && chart.layout && chartShown) Plotly.Plots.resize(chart);
+    if (window.Plotly && chart.layout && chartView.shown()) Plotly.Plots.resize(chart);
   }
 
   function closeDetail(fromHistory) {
@@ -455,7 +453,7 @@
   };
 
   function drawChart() {
-    if (!chartShown) return Promise.resolve(null);
+    if (!chartView.shown()) return Promise.resolve(null);
     return window.CCT.draw(chart, figure, handlers).then(function (gd) {
       if (gd && state && state.event && !detail.hidden) window.CCT.focusDate(chart, eventDate(state.event));
       return gd;
@@ -482,25 +480,7 @@
     });
   });
 
-  var showChart = document.getElementById('show-chart');
-  function applyNarrow() {
-    if (narrow.matches) {
-      showChart.hidden = false;
-      showChart.setAttribute('aria-expanded', String(chartShown));
-      chart.classList.toggle('collapsed', !chartShown);
-      document.getElementById('filters-box').open = false;
-    } else {
-      showChart.hidden = true;
-      chart.classList.remove('collapsed');
-      chartShown = true;
-    }
-  }
-  showChart.addEventListener('click', function () {
-    chartShown = !chartShown;
-    applyNarrow();
-    drawChart();
-  });
-  applyNarrow();
+  var chartView = window.CCT.chartToggle(chart, drawChart);  // list first on a phone
 
   /* ---- filters ---- */
   function apply() {

@@ -140,6 +140,33 @@
     });
   }
 
+  /* Narrow screens (a phone): the list comes first and the chart sits behind a "Show chart"
+     button. Returns {shown()}; redraw() is called when the chart is shown or hidden. */
+  function chartToggle(chart, redraw) {
+    var narrow = window.matchMedia('(max-width: 640px)');
+    var shown = !narrow.matches;
+    var button = document.getElementById('show-chart');
+    function apply() {
+      if (narrow.matches) {
+        button.hidden = false;
+        button.setAttribute('aria-expanded', String(shown));
+        chart.classList.toggle('collapsed', !shown);
+        document.getElementById('filters-box').open = false;
+      } else {
+        button.hidden = true;
+        chart.classList.remove('collapsed');
+        shown = true;
+      }
+    }
+    button.addEventListener('click', function () {
+      shown = !shown;
+      apply();
+      redraw();
+    });
+    apply();
+    return { shown: function () { return shown; } };
+  }
+
   window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, markerCount: markerCount, isDark: isDark,
-                 embedDialog: embedDialog };
+                 embedDialog: embedDialog, chartToggle: chartToggle };
 })();

@@ -194,18 +194,7 @@
     return load(url);
   }
 
-  var timer = null;
-  form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
-  form.addEventListener('change', function (ev) {
-    if (ev.target.id === 'q') return;
-    if ((ev.target.id === 'from' || ev.target.id === 'to') && !ev.target.checkValidity()) return;
-    apply();
-  });
-  form.addEventListener('input', function (ev) {
-    if (ev.target.id !== 'q') return;
-    clearTimeout(timer);
-    timer = setTimeout(apply, 350);
-  });
+  window.CCT.watchFilters(form, apply);
   window.addEventListener('popstate', function () { load(location.href, { replaceForm: true }); });
 
   /* ---- embed dialog: the current view, without the selected event ---- */

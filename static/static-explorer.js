@@ -491,18 +491,7 @@
     render();
   }
 
-  var timer = null;
-  form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
-  form.addEventListener('change', function (ev) {
-    if (ev.target.id === 'q') return;
-    if ((ev.target.id === 'from' || ev.target.id === 'to') && !ev.target.checkValidity()) return;
-    apply();
-  });
-  form.addEventListener('input', function (ev) {
-    if (ev.target.id !== 'q') return;
-    clearTimeout(timer);
-    timer = setTimeout(apply, 250);
-  });
+  window.CCT.watchFilters(form, apply);
   window.addEventListener('popstate', function () {
     if (!events) return;
     var before = state.event;

@@ -167,6 +167,24 @@
     return { shown: function () { return shown; } };
   }
 
+  /* The filter form applies itself: on submit, on any change (dates once valid), and while
+     typing in the search box (debounced). */
+  function watchFilters(form, apply) {
+    var timer = null;
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
+    form.addEventListener('change', function (ev) {
+      if (ev.target.id === 'q') return;
+      if ((ev.target.id === 'from' || ev.target.id === 'to') && !ev.target.checkValidity()) return;
+      apply();
+    });
+    form.addEventListener('input', function (ev) {
+      if (ev.target.id !== 'q') return;
+      clearTimeout(timer);
+      timer = setTimeout(apply, 300);
+    });
+  }
+
   window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, markerCount: markerCount, isDark: isDark,
-                 embedDialog: embedDialog, chartToggle: chartToggle };
+                 embedDialog: embedDialog, chartToggle: chartToggle,
+                 watchFilters: watchFilters };
 })();

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from typing import Iterable
 from threading import Lock
 
 from app.models import Event, EventQuery
@@ -79,27 +80,22 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
             union |= _entity_matches(snapshot, value)
         narrow(union)
 
-    # Full text: the longest term (likely the rarest) narrows first, in one comprehension (C-speed
-    # `in` per event: measured 5-7 ms for 10,000 events, against 25-40 ms for a per-event loop that
-    # also checked dates); the other terms are checked only in what remains.
-    terms = sorted({fold(t) for t in (query.q or "").split() if t.strip()}, key=len, reverse=True)
-    texts = snapshot.search_text
-    for term in terms:
-        pool = range(len(texts)) if candidates is None else candidates
-        candidates = {i for i in pool if term in texts[i]}
-
-    indices = range(len(snapshot.events)) if candidates is None else sorted(candidates)
-    events = snapshot.events
-    out = []
-    for i in indices:
-        event = events[i]
-        if query.date_from and event.date < query.date_from:
-            continue
-        if query.date_to and event.date > query.date_to:
-            continue
-        if query.significance and event.significance < query.significance:
-            continue
-        out.append(i)
+    # Full text (app/textindex.py): every term must occur, as a substring, in the event's folded
+    # titles, summaries, context, entities or id, in either language.
+    terms = {fold(t) for t in (query.q or "").split() if t.strip()}
+    indices: Iterable[int]
+    if terms:
+        found = snapshot.text_index.matching(terms)
+        indices = found if candidates is None else [i for i in found if i in candidates]
+    else:
+        indices = range(len(snapshot.events)) if candidates is None else sorted(candidates)
+    out = list(indices)
+    if query.date_from or query.date_to or query.significance:
+        events = snapshot.events
+        low, high = query.date_from, query.date_to
+        least = query.significance
+        out = [i for i in out if (low is None or events[i].date >= low) and (high is None or events[i].date <= high)
+               and (not least or events[i].significance >= least)]
     if query.sort == "-date":
         out.reverse()
     return out

@@ -25,7 +25,7 @@ import pydantic
 
 log = logging.getLogger("timeline.store")
 
-_CODE = [Path(__file__).with_name(n) for n in ("models.py", "store.py", "yamlfile.py", "snapcache.py")]
+_CODE = [Path(__file__).with_name(n) for n in ("models.py", "store.py", "yamlfile.py", "snapcache.py", "textindex.py")]
 
 
 def default_dir() -> Path:

@@ -8,7 +8,9 @@ reload in a single assignment; a failed reload keeps the last good snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
@@ -24,6 +26,7 @@ from pydantic import ValidationError
 
 from app import snapcache, yamlfile
 from app.models import Event, Taxonomy
+from app.textindex import TextIndex
 from app.yamlfile import Problem
 
 log = logging.getLogger("timeline.store")
@@ -52,10 +55,10 @@ class Snapshot:
     content_hash: str
     loaded_at: dt.datetime
     files: Mapping[str, str]  # event id -> path relative to the data folder
-    precomputed_search: tuple[str, ...] | None = field(default=None, repr=False, compare=False)  # from the cache
+    precomputed_text: TextIndex | None = field(default=None, repr=False, compare=False)  # from the cache
     by_id: Mapping[str, int] = field(init=False)
     index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
-    search_text: tuple[str, ...] = field(init=False)
+    text_index: TextIndex = field(init=False, repr=False, compare=False)  # full text, both languages
     inverse_related: Mapping[str, tuple[tuple[str, str], ...]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -80,8 +83,7 @@ class Snapshot:
             name: MappingProxyType({k: frozenset(v) for k, v in values.items()})
             for name, values in index.items()
         }))
-        texts = self.precomputed_search or tuple(_search_text(e) for e in self.events)
-        set_(self, "search_text", texts)
+        set_(self, "text_index", self.precomputed_text or TextIndex([_search_text(e) for e in self.events]))
         set_(self, "inverse_related", MappingProxyType({k: tuple(v) for k, v in inverse.items()}))
 
     def get(self, event_id: str) -> Event | None:
@@ -173,10 +175,28 @@ def cache_is_current(folder: Path | str, cache_dir: Path | None) -> bool:
     return snapcache.is_current(cache_dir, folder, key)
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Loading allocates hundreds of thousands of objects that all live on; the cyclic garbage
+    collector's passes over them find nothing to free and were two thirds of the time of a
+    cached 10,000-event load (1.2 s -> 0.4 s without them). Reference counting still frees."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_snapshot(folder: Path | str, cache_dir: Path | None = None) -> Snapshot:
     """Read and validate the whole store; raise StoreError listing every problem. With a
     cache_dir, an unchanged store is read back from the start-up cache (app/snapcache.py)."""
-    folder = Path(folder)
+    with _gc_paused():
+        return _load_snapshot(Path(folder), cache_dir)
+
+
+def _load_snapshot(folder: Path, cache_dir: Path | None) -> Snapshot:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
@@ -185,14 +205,14 @@ def load_snapshot(folder: Path | str, cache_dir: Path | None = None) -> Snapshot
     key = snapcache.fingerprint(folder, paths) if cache_dir is not None else ""
     cached = snapcache.read(cache_dir, folder, key)
     if cached is not None:
-        blob, taxonomy, content_hash, files, search = cached
+        blob, taxonomy, content_hash, files, text_index = cached
         return Snapshot(events=snapcache.decode_events(blob), taxonomy=taxonomy, content_hash=content_hash,
                         loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files),
-                        precomputed_search=search)
+                        precomputed_text=text_index)
     snapshot = _validate(folder, [Path(p) for p in paths], problems)
     if cache_dir is not None:
         snapcache.write(cache_dir, folder, key, (snapcache.encode_events(snapshot.events), snapshot.taxonomy,
-                                                 snapshot.content_hash, dict(snapshot.files), snapshot.search_text))
+                                                 snapshot.content_hash, dict(snapshot.files), snapshot.text_index))
     return snapshot
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +20,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "timeline_data"
 TAXONOMY = DATA / "taxonomy.yaml"
+
+# The start-up cache (app/snapcache.py) stays on, as in production, but in a folder of this test
+# run: the suite makes hundreds of temporary stores and must not leave a cache file for each in
+# the user's ~/.cache.
+if "TIMELINE_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="timeline-test-cache-")  # private (0700), as the cache requires
+    os.environ["TIMELINE_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 def event_dict(id: str = "2022-10-07-test-rule", **overrides) -> dict:

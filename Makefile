@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PLOTLY_JS := static/vendor/plotly-basic.min.js
+TIMELINEJS := bench/timelinejs/node_modules/@knight-lab/timelinejs/dist/js/timeline.js
 
 .PHONY: run test validate schema vendor bench clean
 
@@ -25,10 +26,17 @@ $(PLOTLY_JS): package.json package-lock.json $(BIN)/timeline
 
 vendor: $(PLOTLY_JS)
 
+# TimelineJS (pinned in bench/timelinejs), the peer of the page benchmark and the real client
+# that tests/browser/test_timelinejs.py loads our TimelineJS export into.
+$(TIMELINEJS): bench/timelinejs/package.json bench/timelinejs/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix bench/timelinejs --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the TimelineJS browser test is skipped (and fails under CI=true)"; fi
+
 run: $(BIN)/timeline vendor
 	$(BIN)/timeline serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/timeline vendor
+test: $(BIN)/timeline vendor $(TIMELINEJS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: $(BIN)/timeline
@@ -38,10 +46,10 @@ schema: $(BIN)/timeline
 	$(BIN)/timeline schema > timeline_data/schema.json
 
 # Benchmarks (need wrk, nginx and Chromium; see README "Tests and benchmarks"). Not part of `make test`.
-bench: $(BIN)/timeline vendor
+bench: $(BIN)/timeline vendor $(TIMELINEJS)
 	scripts/bench_api.sh
 	$(BIN)/python scripts/bench_scale.py
 	$(BIN)/python scripts/bench_page.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules static/vendor bench/timelinejs/node_modules

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Path, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from app import api, errors, oembed, pages
+from app import api, errors, oembed, openapi_doc, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
 from app.httpcache import CORS_EXPOSE, FastPath, PreparedCache, send
 from app.logconfig import log_config
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app.include_router(api.router)
     app.include_router(oembed.router)
     app.include_router(pages.router)
+    openapi_doc.install(app, holder)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")
     def healthz() -> dict:

@@ -283,6 +283,30 @@ def test_openapi_documents_every_parameter(api):
     assert api.get("/docs").status_code == 200
 
 
+def test_openapi_lists_the_loaded_vocabularies(api):
+    """The taxonomy keys of the loaded store are enums in the document (drop-downs in /docs);
+    the formats come from the renderer table; dates and cursors carry their patterns."""
+    import re
+
+    spec = api.get("/openapi.json").json()
+    tax = api.get("/taxonomy").json()
+    for path in ("/events", "/events.{ext}", "/facets"):
+        params = {p["name"]: p["schema"] for p in spec["paths"][path]["get"]["parameters"]}
+        for name, vocab in (("actor", "actors"), ("category", "categories"), ("technology", "technologies"),
+                            ("side", "sides")):
+            assert params[name]["items"]["enum"] == list(tax[vocab]), (path, name)
+        assert params["status"]["items"]["enum"] == ["official", "reported"]
+        date = next(b for b in params["from"]["anyOf"] if b.get("type") == "string")["pattern"]
+        assert all(re.match(date, v) for v in ("2022", "2022-10", "2022-10-07", ""))
+        assert not any(re.match(date, v) for v in ("22", "2022-13", "2022-10-32", "2022/10/07", "1800"))
+    ext = {p["name"]: p["schema"] for p in spec["paths"]["/events.{ext}"]["get"]["parameters"]}["ext"]
+    assert {"csv", "ics", "atom", "jsonld", "timelinejs.json"} <= set(ext["enum"])
+    oembed = {p["name"]: p["schema"] for p in spec["paths"]["/oembed"]["get"]["parameters"]}
+    assert "json" in str(oembed["format"]) and "atom" not in str(oembed["format"])
+    for value in ext["enum"]:  # every documented extension is served
+        assert api.get(f"/events.{value}", params={"limit": 1}).status_code == 200, value
+
+
 def test_healthz(api):
     body = api.get("/healthz").json()
     assert body["events"] == len(IDS) and len(body["hash"]) == 20

@@ -210,3 +210,23 @@ def test_post_reload_from_loopback(tmp_path, start_server):
 
         r = c.post("/-/reload", headers={"X-Forwarded-For": "203.0.113.9"})
         assert r.status_code == 403, "a proxied request is not local"
+
+
+def test_openapi_vocabularies_follow_a_reload(tmp_path, start_server):
+    """/openapi.json lists the loaded taxonomy's keys; a reload that adds an actor adds it there."""
+    root = small_store(tmp_path / "d")
+    srv = start_server(root)
+
+    def actor_enum(c: httpx.Client) -> list[str]:
+        params = c.get("/openapi.json").json()["paths"]["/events"]["get"]["parameters"]
+        return next(p for p in params if p["name"] == "actor")["schema"]["items"]["enum"]
+
+    with httpx.Client(base_url=srv.url, timeout=10) as c:
+        assert "us-test-office" not in actor_enum(c)
+        tax_file = root / "taxonomy.yaml"
+        tax = yaml.safe_load(tax_file.read_text(encoding="utf-8"))
+        tax["actors"]["us-test-office"] = {"label": {"en": "Test office", "zh": "测试办公室"}, "side": "us"}
+        tax_file.write_text(yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
+        assert c.post("/-/reload").json()["ok"] is True
+        assert "us-test-office" in actor_enum(c)
+        assert c.get("/events", params={"actor": "us-test-office"}).json()["total"] == 0

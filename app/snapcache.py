@@ -18,6 +18,7 @@ import marshal
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +93,14 @@ def read(cache_dir: Path | None, folder: Path, key: str) -> Any | None:
         return None
     try:
         with fh:
-            return pickle.load(fh)
+            payload = pickle.load(fh)
     except Exception:  # noqa: BLE001 - a bad cache is only a slower start
         return None
+    try:
+        os.utime(fh.name)  # "last loaded", for prune()
+    except OSError:
+        pass
+    return payload
 
 
 def write(cache_dir: Path | None, folder: Path, key: str, payload: Any) -> None:
@@ -111,6 +117,27 @@ def write(cache_dir: Path | None, folder: Path, key: str, payload: Any) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         log.info("snapshot cache not written (%s); the next start validates again", exc)
+        return
+    prune(cache_dir, keep=path)
+
+
+STALE_DAYS = 30
+
+
+def prune(cache_dir: Path, keep: Path) -> None:
+    """Remove the cache files of stores not loaded for STALE_DAYS (a file per data folder, so
+    folders that were moved or deleted would otherwise leave theirs forever), and temporary
+    files left by a crash. Only our own files in our own private folder are touched."""
+    now = time.time()
+    for path in cache_dir.glob("*"):
+        try:
+            st = path.stat()
+            age = now - st.st_mtime
+            stale = (path.suffix == ".pickle" and age > STALE_DAYS * 86400) or (path.suffix == ".tmp" and age > 3600)
+            if path != keep and stale and st.st_uid == os.getuid():
+                path.unlink()
+        except OSError:
+            continue
 
 
 # --- a fast, trusted encoding of validated events --------------------------------------------

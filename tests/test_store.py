@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -230,7 +232,6 @@ def test_event_model_is_the_only_field_list():
 
 
 def test_startup_cache_is_used_only_while_nothing_changes(tmp_path):
-    import os
     import time as _time
 
     from tests.conftest import event_dict, write_store
@@ -260,3 +261,25 @@ def test_startup_cache_is_used_only_while_nothing_changes(tmp_path):
     assert snapcache.read(cache, root, key) is not None
     os.chmod(files[0], 0o666)
     assert snapcache.read(cache, root, key) is None
+
+
+def test_cache_files_of_stores_not_loaded_for_a_month_are_pruned(tmp_path):
+    from app import snapcache
+
+    cache = tmp_path / "cache"
+    old_root = write_store(tmp_path / "old", [event_dict("2023-01-02-a")])
+    load_snapshot(old_root, cache)
+    (old_file,) = cache.glob("*.pickle")
+    month_ago = time.time() - (snapcache.STALE_DAYS + 1) * 86400
+    os.utime(old_file, (month_ago, month_ago))
+    leftover = cache / "x.123.tmp"
+    leftover.write_bytes(b"")
+    os.utime(leftover, (month_ago, month_ago))
+    used_root = write_store(tmp_path / "used", [event_dict("2023-01-02-b")])
+    load_snapshot(used_root, cache)
+    (used_file,) = set(cache.glob("*.pickle")) - {old_file}
+    os.utime(used_file, (month_ago, month_ago))
+    load_snapshot(used_root, cache)  # read from the cache: marks it used now
+    load_snapshot(write_store(tmp_path / "new", [event_dict("2023-01-02-c")]), cache)  # a write prunes
+    assert not old_file.exists() and not leftover.exists()
+    assert used_file.exists() and len(list(cache.glob("*.pickle"))) == 2

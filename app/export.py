@@ -32,7 +32,7 @@ import json
 import re
 import shutil
 import time
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -282,6 +282,13 @@ class Exporter:
         html, n = re.subn(r'<script src="[^"]*/explorer\.js"', f'<script src="{relative(file, "static/static-explorer.js")}"', html)
         if n != 1:
             self.problems.append(f"{file}: explorer.js script tag not found")
+        # The exported download files and embed hold every event, whatever the filters: say so.
+        for old, new in ((f'<p class="downloads">{escape(t("downloads", lang))}:', f'<p class="downloads">{escape(t("downloads_all", lang))}:'),
+                         (f'<h2 id="embed-dialog-title">{escape(t("embed_title", lang))}</h2>',
+                          f'<h2 id="embed-dialog-title">{escape(t("embed_title_all", lang))}</h2>')):
+            if html.count(old) != 1:
+                self.problems.append(f"{file}: {old!r} not found")
+            html = html.replace(old, new)
         return html
 
     def embed_page(self, html: str, lang: str) -> str:

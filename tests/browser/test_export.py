@@ -130,6 +130,11 @@ def test_export_is_relative_fast_and_complete(export):
     assert (out / "static" / "vendor" / "plotly.min.js").stat().st_size > 100_000
     assert (out / "static" / "static-explorer.js").is_file()
     assert 'static/static-explorer.js' in (out / "index.html").read_text() and "explorer.js?" not in (out / "index.html").read_text()
+    # the exported files and embed hold every event: the explorer says so instead of "this view"
+    for index, words in ((out / "index.html", ("Download all events", "Embed the timeline (all events)")),
+                         (out / "zh" / "index.html", ("下载全部事件数据", "嵌入时间线（全部事件）"))):
+        text = index.read_text(encoding="utf-8")
+        assert all(w in text for w in words) and "Download this view" not in text and "下载当前视图数据" not in text
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"export of {n} events: {took:.1f} s (incl. interpreter start), {size / 1e6:.1f} MB")
     assert took < 60  # ~10 s on a quiet 2-core machine; generous for a busy CI box

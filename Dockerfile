@@ -9,11 +9,11 @@
 # dependencies and the app) -> runtime (slim Python, non-root, no compilers, no npm).
 # tests/test_dockerfile.py checks this file's structure and replays its build and start steps.
 
-# ---- 1. plotly.js basic bundle, pinned in package-lock.json ----------------------------------
+# ---- 1. plotly.js basic bundle and Swagger UI, pinned in package-lock.json ------------------
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # ---- 2. virtualenv with the runtime dependencies and the app ---------------------------------
 FROM python:3.11-slim-bookworm AS builder
@@ -54,6 +54,7 @@ WORKDIR /srv/timeline
 COPY templates/ templates/
 COPY static/ static/
 COPY --from=assets /build/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js static/vendor/plotly-basic.min.js
+COPY --from=assets /build/node_modules/swagger-ui-dist/swagger-ui-bundle.js /build/node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/
 COPY timeline_data/ data/
 # Mount a data folder here (read-only is fine) to serve it instead of the baked-in copy.
 VOLUME ["/srv/timeline/data"]

@@ -15,14 +15,17 @@ $(BIN)/timeline: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# plotly.js basic bundle from npm (pinned in package-lock.json); the app falls back to the
-# full bundle shipped inside the Python plotly package when npm is not available.
+# plotly.js basic bundle and Swagger UI (for /docs) from npm, pinned in package-lock.json;
+# --ignore-scripts: both are plain files, and swagger-ui-dist's analytics dependency would
+# otherwise run an install script. Without npm the app serves the full plotly.js bundle shipped
+# inside the Python plotly package, and /docs links the OpenAPI document instead of Swagger UI.
 $(PLOTLY_JS): package.json package-lock.json $(BIN)/timeline
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --silent --no-audit --no-fund && mkdir -p static/vendor && \
+	  npm ci --ignore-scripts --silent --no-audit --no-fund && mkdir -p static/vendor/swagger-ui && \
+	  cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/ && \
 	  cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js $@ && \
-	  $(BIN)/python -m app.assets $@; \
-	else echo "npm not found: serving the full plotly.js bundle from the Python package"; fi
+	  $(BIN)/python -m app.assets $@ static/vendor/swagger-ui/swagger-ui-bundle.js; \
+	else echo "npm not found: serving the full plotly.js bundle from the Python package; /docs without Swagger UI"; fi
 
 vendor: $(PLOTLY_JS)
 
@@ -30,7 +33,7 @@ vendor: $(PLOTLY_JS)
 # that tests/browser/test_timelinejs.py loads our TimelineJS export into.
 $(TIMELINEJS): bench/timelinejs/package.json bench/timelinejs/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --prefix bench/timelinejs --silent --no-audit --no-fund && touch $@; \
+	  npm ci --prefix bench/timelinejs --ignore-scripts --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the TimelineJS browser test is skipped (and fails under CI=true)"; fi
 
 run: $(BIN)/timeline vendor

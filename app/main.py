@@ -14,7 +14,7 @@ from fastapi import FastAPI, Path, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from app import api, errors, oembed, openapi_doc, pages
+from app import api, apidocs, errors, oembed, openapi_doc, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
 from app.httpcache import CORS_EXPOSE, FastPath, PreparedCache, send
 from app.logconfig import log_config
@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs is app/apidocs.py: self-hosted Swagger UI, within the CSP
+        redoc_url=None,
         openapi_tags=[{"name": "events", "description": "Events, facets and vocabularies."},
                       {"name": "operations", "description": "Health and reload."}],
     )
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app.include_router(api.router)
     app.include_router(oembed.router)
     app.include_router(pages.router)
+    app.include_router(apidocs.router)
     openapi_doc.install(app, holder)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")

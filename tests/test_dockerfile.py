@@ -456,6 +456,9 @@ def serve_and_check(replay: Replay, env: dict[str, str], stages: list[Stage], ev
         assert js.status_code == 200
         assert hashlib.sha256(js.content).digest() == hashlib.sha256(bundle.read_bytes()).digest(), \
             "the npm basic bundle from the assets stage must be served"
+        docs = httpx.get(box.url + "/docs", timeout=20).text  # Swagger UI from the assets stage
+        assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs, "Swagger UI must be in the image"
+        assert httpx.get(box.url + "/static/vendor/swagger-ui/swagger-ui.css", timeout=20).status_code == 200
         check = box.healthcheck()
         assert check.returncode == 0, check.stderr
     finally:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
-from typing import Iterable
 from threading import Lock
+from typing import Iterable
 
 from app.models import Event, EventQuery
 from app.store import Snapshot, fold

@@ -9,13 +9,13 @@ How: each text is cut into pieces, every CJK (or other wide) character on its ow
 run of other characters between spaces and ASCII punctuation as one piece. A term that occurs
 in a text has each of its own pieces inside one of the text's pieces (a run in the term cannot
 cross a space, a punctuation mark or a wide character of the text, as it would be in the term
-too). So the texts that contain a
-term are among the texts that hold, for each of the term's pieces, some vocabulary piece
-containing it; the vocabulary (a few tens of thousands of distinct pieces) is searched as one
-string. Postings are bitsets (Python ints; AND/OR run in C), or compact arrays for rare pieces.
-A term that is a single piece needs no further check; other terms are checked with `in` on the
-few candidates left. A piece found in too many vocabulary words (such as "e") is answered by
-scanning, which costs the same as before the index existed.
+too). So the texts that contain a term are among the texts that hold, for each of the term's
+pieces, some vocabulary piece containing it; the vocabulary (a few tens of thousands of
+distinct pieces) is searched as one string. Postings are bitsets (Python ints: AND/OR run in
+C), or compact arrays for rare pieces. A term that is a single piece needs no further check;
+other terms are checked with `in` on the few candidates left. A piece found in too many
+vocabulary words (such as "e") is answered by scanning, which costs the same as before the
+index existed.
 """
 
 from __future__ import annotations

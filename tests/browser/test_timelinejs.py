@@ -68,8 +68,7 @@ def _load(page, site: str, data_url: str) -> dict:
         slides: window.timeline.config.events.length,
         markers: document.querySelectorAll('.tl-timemarker').length,
         errors: (window.timeline.config.messages || {}).errors || [],
-        warnings: (window.timeline.config.messages || {}).warnings || [],
-        message: (document.querySelector('.tl-message-full') || {}).textContent || ''
+        warnings: (window.timeline.config.messages || {}).warnings || []
     })""")
 
 

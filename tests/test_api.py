@@ -313,7 +313,8 @@ def test_healthz(api):
 
 
 def test_schemathesis_fuzz_no_5xx(api, tmp_path):
-    """Property-based fuzzing of the API from its own OpenAPI document (bounded)."""
+    """Property-based fuzzing of the API from its own OpenAPI document (bounded): explicit
+    examples, schemathesis's boundary-value coverage phase, then random fuzzing."""
     import subprocess
     import sys
 
@@ -321,7 +322,7 @@ def test_schemathesis_fuzz_no_5xx(api, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", f"{base}/openapi.json",
          "--checks", "not_a_server_error,response_schema_conformance,content_type_conformance",
-         "--max-examples", "40", "--phases", "examples,fuzzing", "--request-timeout", "10",
+         "--max-examples", "40", "--phases", "examples,coverage,fuzzing", "--request-timeout", "10",
          "--suppress-health-check", "all", "--no-color"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
     )

@@ -75,7 +75,7 @@ class FilterParams(BaseModel):
     side: Values = Field([], description="Side of the acting party: us, china or allies. Repeatable.", examples=[["china"]])
     entity: Values = Field([], description="A named company or product, e.g. H200 or Huawei (whole-word match). Repeatable.", examples=[["H200"]])
     status: Values = Field([], description="official or reported. Repeatable.", examples=[["official"]])
-    q: str | None = Field(None, max_length=200, description="Full-text search over titles, summaries and entities in English and Chinese; all words must match.", examples=["gallium", "出口管制"])
+    q: str | None = Field(None, max_length=200, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id.", examples=["gallium", "出口管制"])
     significance: int | None = Field(None, ge=1, le=3, description="Minimum significance (1 minor, 2 notable, 3 landmark).")
     sort: Literal["date", "-date"] = Field("date", description="date (oldest first) or -date (newest first).")
 

@@ -44,7 +44,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "downloads_all": {"en": "Download all events", "zh": "下载全部事件数据"},  # the static export's files
     "embed": {"en": "Embed", "zh": "嵌入"},
     "embed_title": {"en": "Embed this view", "zh": "嵌入当前视图"},
-    "embed_title_all": {"en": "Embed the timeline (all events)", "zh": "嵌入时间线（全部事件）"},  # static export
     "embed_help": {
         "en": "Paste this into your article's HTML. The script variant resizes the frame to its content.",
         "zh": "将以下代码粘贴到文章的HTML中。带脚本的版本会自动调整框架高度。",

@@ -59,7 +59,11 @@
   window.addEventListener('load', report);
   document.getElementById('event-list').addEventListener('toggle', report);
 
-  window.CCT.draw(chart, page.figure, { select: select }).then(function () {
+  // The static export's embed may narrow the figure to its URL's filters first (static-explorer.js).
+  Promise.resolve(window.CCT.embedFigure || page.figure).then(function (figure) {
+    page.figure = figure;
+    return window.CCT.draw(chart, figure, { select: select });
+  }).then(function () {
     if (page.selected) { select(page.selected, true); window.CCT.focusDate(chart, page.selected.slice(0, 10)); }
     report();
   });

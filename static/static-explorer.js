@@ -6,8 +6,10 @@
    significance = minimum; sort date / -date. Facet counts use every filter but their own.
    The URL query uses the names of /events; history is kept with pushState/popstate.
    The page-data JSON carries a "static" block written by app/export.py.
-   On the exported embed pages this file only makes page-data's explorer URL absolute and
-   fixes relative links in loaded detail fragments (embed-frame.js does the rest). */
+   On the exported embed pages this file makes page-data's explorer URL absolute, fixes relative
+   links in loaded detail fragments and, when the page's URL carries filters (the embed codes the
+   explorer gives out do), narrows the list, counts and chart to them: embed-frame.js (which does
+   the rest) draws the figure promised in window.CCT.embedFigure. */
 (function () {
   'use strict';
   var dataEl = document.getElementById('page-data');
@@ -26,9 +28,9 @@
 
   function panelUrl(id) { return new URL(page.panel_url.replace('{id}', encodeURIComponent(id)), location.href).href; }
 
-  if (st.mode === 'embed' || !form) {
+  var isEmbed = st.mode === 'embed' || !form;
+  if (isEmbed) {
     try { page.explorer = new URL(page.explorer, location.href).href; } catch (e) { /* keep */ }
-    dataEl.textContent = JSON.stringify(page);
     var embedBody = document.getElementById('detail-body');
     if (embedBody && window.MutationObserver) {
       new MutationObserver(function () {
@@ -36,12 +38,11 @@
         if (art) fixLinks(embedBody, panelUrl(art.getAttribute('data-id')));
       }).observe(embedBody, { childList: true });
     }
-    return;
   }
 
   var lang = page.lang;
   var asked = new URLSearchParams(location.search);
-  if (asked.get('lang') && asked.get('lang') !== lang && st.explorer && st.explorer[asked.get('lang')]) {
+  if (!isEmbed && asked.get('lang') && asked.get('lang') !== lang && st.explorer && st.explorer[asked.get('lang')]) {
     // a link written for the live site (/?lang=zh&...): the language is a folder here
     var target = st.explorer[asked.get('lang')];
     asked.delete('lang');
@@ -359,6 +360,47 @@
     if (a && st.explorer) a.setAttribute('href', st.explorer[other] + (q.toString() ? '?' + q : ''));
   }
 
+  /* ---- the exported embed: the URL's filters, applied before embed-frame.js draws ---- */
+  function startEmbed() {
+    var s = parseState(location.search);
+    var filters = filterQuery(s).toString();
+    if (filters) {
+      page.explorer = page.explorer.split('?')[0] + '?' + filters;  // "open in explorer" keeps them
+      var more = document.getElementById('explorer-link');
+      if (more) more.href = page.explorer;
+      window.CCT.embedFigure = fetch(st.events_url)
+        .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+        .then(function (body) {
+          events = prepare(body.events);
+          var c = compile(s);
+          var kept = events.filter(function (e) { return matches(e, c, null); });
+          var keep = {};
+          kept.forEach(function (e) { keep[e.id] = true; });
+          renderList(keep, s);
+          var text = countText(kept.length);
+          var heading = document.querySelector('.count-heading');
+          if (heading) heading.textContent = text;
+          var summary = document.querySelector('#event-list > summary');
+          if (summary) summary.textContent = summary.textContent.replace(/\(\d+\)\s*$/, '(' + kept.length + ')');
+          chart.setAttribute('data-event-count', String(kept.length));
+          chart.setAttribute('aria-label', st.timeline + ': ' + text);
+          var fig = buildFigure(kept, s);
+          renderLegend(fig);
+          return fig;
+        })
+        .catch(function (err) {  // e.g. opened from file://: every event, as exported
+          if (window.console) console.warn('static embed: filtering unavailable (' + err + ')');
+          return page.figure;
+        });
+    }
+    dataEl.textContent = JSON.stringify(page);  // read by embed-frame.js, which runs next
+  }
+
+  if (isEmbed) {
+    startEmbed();
+    return;  // the rest wires the explorer page
+  }
+
   /* ---- render a state ---- */
   function render() {
     var c = compile(state);
@@ -503,10 +545,11 @@
     });
   });
 
-  /* ---- embed dialog: the static embed shows every event, in the page's language ---- */
+  /* ---- embed dialog: the static embed of the current filters, in the page's language ---- */
   window.CCT.embedDialog(page.strings, function () {
     var root = page.base ? page.base.replace(/\/+$/, '') + '/' : new URL(st.root || './', location.href).href;
-    return { src: root + st.embed[lang], script: root + 'static/embed.js' };
+    var filters = state ? filterQuery(state).toString() : '';
+    return { src: root + st.embed[lang] + (filters ? '?' + filters : ''), script: root + 'static/embed.js' };
   });
 
   /* ---- start: load events.json, restore the URL's view ---- */

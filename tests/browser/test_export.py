@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -130,11 +130,10 @@ def test_export_is_relative_fast_and_complete(export):
     assert (out / "static" / "vendor" / "plotly.min.js").stat().st_size > 100_000
     assert (out / "static" / "static-explorer.js").is_file()
     assert 'static/static-explorer.js' in (out / "index.html").read_text() and "explorer.js?" not in (out / "index.html").read_text()
-    # the exported files and embed hold every event: the explorer says so instead of "this view"
-    for index, words in ((out / "index.html", ("Download all events", "Embed the timeline (all events)")),
-                         (out / "zh" / "index.html", ("下载全部事件数据", "嵌入时间线（全部事件）"))):
+    # the exported download files hold every event: the explorer says so instead of "this view"
+    for index, words in ((out / "index.html", "Download all events"), (out / "zh" / "index.html", "下载全部事件数据")):
         text = index.read_text(encoding="utf-8")
-        assert all(w in text for w in words) and "Download this view" not in text and "下载当前视图数据" not in text
+        assert words in text and "Download this view" not in text and "下载当前视图数据" not in text
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"export of {n} events: {took:.1f} s (incl. interpreter start), {size / 1e6:.1f} MB")
     assert took < 60  # ~10 s on a quiet 2-core machine; generous for a busy CI box
@@ -383,4 +382,34 @@ def test_embed_draws_and_opens_details(page, site, export):
     wait_chart(page)
     assert marker_count(page) == len(snap.events)
     shot(page, "export-embed-zh")
+    assert page.watch.errors == [] and bad == []
+
+
+def test_embed_follows_the_filters_in_its_url(page, site, export):
+    """The embed code the static explorer gives out carries its filters; the exported embed
+    applies them (list, counts, chart, explorer link) with the server's semantics."""
+    snap = export[1]
+    bad = watch_http(page, site)
+    open_static(page, site + "/index.html")
+    page.locator("#filters input[name='side'][value='china']").check()
+    ids = expected(snap, side=["china"])
+    wait_count(page, len(ids))
+    page.click("#embed-button")
+    code = page.locator("#embed-code-iframe").input_value()
+    src = re.search(r'src="([^"]+)"', code)[1]
+    assert src.endswith("embed/index.html?side=china"), src
+    page.keyboard.press("Escape")
+    for query, filters in (("side=china", {"side": ["china"]}),
+                           ("q=gallium&from=2023", {"q": "gallium", "from": "2023"}),
+                           ("actor=us-bis&sort=-date", {"actor": ["us-bis"], "sort": "-date"})):
+        want = expected(snap, **filters)
+        page.goto(f"{site}/embed/index.html?{query}")
+        page.wait_for_function(f"() => document.querySelectorAll({POINTS!r}).length === {len(want)}", timeout=20000)
+        assert visible_ids(page) == want, query
+        n = len(want)
+        assert page.locator(".count-heading").inner_text() == (f"{n} events" if n != 1 else "1 event")
+        assert page.locator("#event-list > summary").inner_text().endswith(f"({n})")
+        link = urlsplit(page.locator("#explorer-link").get_attribute("href"))
+        assert f"{link.scheme}://{link.netloc}{link.path}" == f"{site}/index.html"
+        assert sorted(parse_qsl(link.query)) == sorted(parse_qsl(query)), query
     assert page.watch.errors == [] and bad == []

@@ -44,6 +44,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from app import report
+    from app.store import StoreError, load_snapshot
+
+    folder = _data_dir(args.data)
+    try:
+        snap = load_snapshot(folder)
+    except StoreError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return 1
+    result = report.build(snap, folder)
+    print("\n".join(result.lines))
+    if args.verbose:
+        for path in result.undocumented:
+            print(f"no document: {path}")
+        for line in result.terminology:
+            print(f"terminology: {line}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from app.schema import event_schema
 
@@ -130,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", help="data folder (default: $TIMELINE_DATA or ./timeline_data)")
     p.add_argument("-v", "--verbose", action="store_true", help="print counts by year, actor and side")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("report", help="coverage and sourcing figures: events per year and side, documents, sources")
+    p.add_argument("--data", help="data folder (default: $TIMELINE_DATA or ./timeline_data)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list acts without a document and terminology problems")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("schema", help="print the JSON Schema of an event file")
     p.add_argument("--data", help="data folder whose taxonomy fills the enums")

@@ -82,6 +82,50 @@ class Source(Strict):
         return self
 
 
+# The forms of a primary document's citation, by kind: the kind names the series, the pattern
+# is its formal citation as the issuer writes it. `timeline report` counts official acts with
+# a document; docs/DATA.md lists the kinds with examples.
+DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "federal-register": (r"^\d{2,3} FR \d{1,6}$", "90 FR 47201"),
+    "public-law": (r"^Pub\. L\. \d{2,3}-\d{1,3}$", "Pub. L. 117-167"),
+    "executive-order": (r"^Executive Order \d{5}$", "Executive Order 14105"),
+    "proclamation": (r"^Proclamation \d{4,5}$", "Proclamation 10896"),
+    "presidential-memorandum": (r"^Presidential Memorandum of \w+ \d{1,2}, \d{4}$", "Presidential Memorandum of February 21, 2025"),
+    "cn-announcement": (r"^\S+公告\d{4}年第\d{1,3}号$", "商务部公告2025年第61号"),
+    "cn-order": (r"^\S+令(\d{4}年)?第\d{1,3}号$", "商务部令2020年第4号"),
+    "cn-tariff-commission": (r"^税委会公告\d{4}年第\d{1,2}号$", "税委会公告2025年第4号"),
+    "eu-regulation": (r"^(Commission |Council )?(Delegated |Implementing )?Regulation \(EU\) \d{4}/\d{1,5}$",
+                      "Commission Delegated Regulation (EU) 2025/2003"),
+    "nl-staatscourant": (r"^Stcrt\. \d{4}, \d{1,6}$", "Stcrt. 2023, 18212"),
+    "jp-ordinance": (r"^.+(省令|政令)第\d{1,3}号$", "令和5年経済産業省令第25号"),
+    "official-notice": (r"^.{3,200}$", "BIS 'is-informed' letter"),
+}
+
+
+class Document(Strict):
+    """The act's own formal document: its citation in the issuer's series, and where to read it."""
+
+    kind: Literal[tuple(DOCUMENT_KINDS)] = Field(description="the series (see DOCUMENT_KINDS / docs/DATA.md)")  # type: ignore[valid-type]
+    citation: NonEmpty = Field(description="the formal citation, e.g. '90 FR 47201', '商务部公告2025年第61号'")
+    title: NonEmpty | None = Field(None, description="the document's own title")
+    url: HttpUrlStr | None = Field(None, description="where the document itself (or its official record) can be read")
+    date: dt.date | None = Field(None, description="its date of publication")
+
+    @model_validator(mode="after")
+    def _citation_has_its_kinds_form(self) -> "Document":
+        pattern, example = DOCUMENT_KINDS[self.kind]
+        if not re.match(pattern, self.citation):
+            raise ValueError(f"citation {self.citation!r} is not of the form of a {self.kind} citation, e.g. {example!r}")
+        return self
+
+
+class Change(Strict):
+    """A substantive correction of a published event (not a typo or a new source)."""
+
+    date: dt.date = Field(description="when the correction was made")
+    text: Text = Field(description="what changed, in both languages")
+
+
 class Related(Strict):
     """A link from this event to another, e.g. a countermeasure that responds to a rule."""
 
@@ -108,8 +152,16 @@ class Event(Strict):
     entities: Annotated[list[NonEmpty], Field(max_length=100)] = Field(default_factory=list, description="companies, products and measures named")
     significance: Annotated[int, Field(ge=1, le=3)] = Field(description="1 minor, 2 notable, 3 landmark")
     status: Literal["official", "reported"] = Field(description="official act, or known from press reports only")
+    documents: Annotated[list[Document], Field(max_length=20)] = Field(
+        default_factory=list, description="the act's own primary document(s), first the main one")
+    document_note: Text | None = Field(None, description="for an act with no formal document: what its "
+                                                         "sources are (e.g. a post, a press briefing)")
     sources: Annotated[list[Source], Field(min_length=1, max_length=30)]
     related: Annotated[list[Related], Field(max_length=50)] = Field(default_factory=list)
+    added: dt.date = Field(description="when the event was added to the timeline")
+    updated: dt.date = Field(description="when the event was last changed (any edit of its content)")
+    changes: Annotated[list[Change], Field(max_length=100)] = Field(
+        default_factory=list, description="substantive corrections, oldest first")
 
     @field_validator("date")
     @classmethod
@@ -136,6 +188,18 @@ class Event(Strict):
             raise ValueError("an event cannot be related to itself")
         return value
 
+    @model_validator(mode="after")
+    def _change_dates_ordered(self) -> "Event":
+        if self.updated < self.added:
+            raise ValueError(f"updated {self.updated.isoformat()} is before added {self.added.isoformat()}")
+        for change in self.changes:
+            if not self.added <= change.date <= self.updated:
+                raise ValueError(f"change dated {change.date.isoformat()} is outside added..updated "
+                                 f"({self.added.isoformat()}..{self.updated.isoformat()})")
+        if [c.date for c in self.changes] != sorted(c.date for c in self.changes):
+            raise ValueError("changes must be listed oldest first")
+        return self
+
     @property
     def primary_actor(self) -> str:
         return self.actors[0]
@@ -159,6 +223,9 @@ class Actor(Strict):
 class Category(Strict):
     label: Text
     colour: Colour
+    act: bool = Field(False, description="an official act of this category has a formal document of its own "
+                                         "(a rule, listing, tariff action, law, order, announcement): "
+                                         "`timeline report` counts those that cite it")
 
 
 class Technology(Strict):
@@ -232,3 +299,38 @@ class EventQuery(BaseModel):
     @property
     def is_empty(self) -> bool:
         return not self.filter_items()
+
+
+# --- glossary ---------------------------------------------------------------------------
+
+
+class TermNames(Strict):
+    """A term's canonical name in one language, and the forms event text must not use."""
+
+    name: NonEmpty = Field(description="the canonical name, e.g. 'Entity List' / '实体清单'")
+    variants: Annotated[list[NonEmpty], Field(max_length=30)] = Field(
+        default_factory=list, description="other names of the same thing that event text must not use")
+
+
+class GlossarySource(Strict):
+    url: HttpUrlStr | None = None
+    citation: NonEmpty | None = None
+    publisher: NonEmpty
+    title: NonEmpty
+
+
+class Term(Strict):
+    """One entry of timeline_data/glossary.yaml: one thing, one name per language."""
+
+    en: TermNames
+    zh: TermNames
+    abbr: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 .:&/-]{0,19}$")] | None = Field(
+        None, description="acronym used in both languages (EAR, FDPR, ECCN 3A090); in Chinese text it must "
+                          "follow the Chinese name on its first use")
+    definition: Text = Field(description="short, neutral definition")
+    sources: Annotated[list[GlossarySource], Field(min_length=1, max_length=5)]
+    see_also: Annotated[list[Key], Field(max_length=10)] = Field(default_factory=list)
+
+
+class Glossary(Strict):
+    terms: dict[Key, Term]

@@ -45,6 +45,8 @@ def event_dict(id: str = "2022-10-07-test-rule", **overrides) -> dict:
         "significance": 2,
         "status": "official",
         "sources": [{"url": "https://example.org/source", "publisher": "Example", "title": "A source"}],
+        "added": "2026-11-29",
+        "updated": "2026-11-29",
     }
     data.update(overrides)
     return data

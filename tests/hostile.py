@@ -35,7 +35,7 @@ EVENTS = [
         "2023-07-03-hostile-two",
         title={"en": f"{QUOTE_BREAK} second", "zh": f"{SCRIPT}第二"},
         summary={"en": f"{RLO} {IMG}", "zh": f"{TEMPLATE}"},
-        actors=["cn-mofcom"], category="countermeasure",
+        actors=["cn-mofcom"], category="tariff",
         entities=[IMG],
         related=[{"id": "2022-10-07-hostile-one", "relation": "responds-to"}],
         status="reported",

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from tests.conftest import Server, event_dict, write_store
 
 EVENTS = [
-    event_dict("2018-07-06-china-answer", actors=["cn-tariff-commission"], category="countermeasure",
+    event_dict("2018-07-06-china-answer", actors=["cn-tariff-commission"], category="procurement-restriction",
                technologies=["semiconductors"], entities=[],
                related=[{"id": "2018-07-06-tariff-one", "relation": "responds-to"}],
                title={"en": "China answers tariffs", "zh": "中国反制关税"}),
@@ -38,7 +38,7 @@ EVENTS = [
                entities=["Texas Instruments"], significance=3),
     event_dict("2025-12-08-h200", actors=["white-house"], category="license-decision", technologies=["ai-chips"],
                entities=["Nvidia H200"], significance=3),
-    event_dict("2025-12-09-h200-limits", actors=["cn-regulators"], category="countermeasure", technologies=["ai-chips"],
+    event_dict("2025-12-09-h200-limits", actors=["cn-regulators"], category="procurement-restriction", technologies=["ai-chips"],
                entities=["Nvidia H200"], status="reported",
                related=[{"id": "2025-12-08-h200", "relation": "responds-to"}]),
     event_dict("2025-12-10-formula", actors=["cn-mfa"], category="diplomacy", entities=["=cmd|'/c calc'!A1"],
@@ -67,7 +67,7 @@ def ids(response: httpx.Response) -> list[str]:
     ({"actor": "us-bis"}, ["2019-05-15-huawei", "2020-05-15-fdpr", "2022-10-07-big-rule", "2025-05-13-ascend"]),
     ({"actor": "white-house"}, ["2019-05-15-huawei", "2025-12-08-h200"]),  # any actor of the event
     ({"actor": ["ustr", "nl-government"]}, ["2018-07-06-tariff-one", "2023-09-01-dutch"]),  # OR within
-    ({"category": "countermeasure"}, ["2018-07-06-china-answer", "2025-12-09-h200-limits"]),
+    ({"category": "procurement-restriction"}, ["2018-07-06-china-answer", "2025-12-09-h200-limits"]),
     ({"technology": "chipmaking-equipment"}, ["2022-10-07-big-rule", "2023-09-01-dutch"]),
     ({"side": "allies"}, ["2023-09-01-dutch"]),
     ({"side": "china", "category": "export-control-rule"}, ["2023-07-03-gallium"]),  # AND across
@@ -83,7 +83,7 @@ def ids(response: httpx.Response) -> list[str]:
     ({"from": "2023-07", "to": "2023-07"}, ["2023-07-03-gallium"]),
     ({"from": "2019-05-15", "to": "2020-05-15"}, ["2019-05-15-huawei", "2020-05-15-fdpr"]),
     ({"status": "reported"}, ["2025-12-09-h200-limits"]),
-    ({"sort": "-date", "category": "countermeasure"}, ["2025-12-09-h200-limits", "2018-07-06-china-answer"]),
+    ({"sort": "-date", "category": "procurement-restriction"}, ["2025-12-09-h200-limits", "2018-07-06-china-answer"]),
 ])
 def test_filters(api, params, expected):
     assert ids(api.get("/events", params=params)) == expected
@@ -262,7 +262,7 @@ def test_facets_are_counted_without_their_own_filter(api):
     body = api.get("/facets", params={"side": "china"}).json()
     assert body["total"] == 5
     assert body["facets"]["side"] == {"us": 6, "china": 5, "allies": 1}
-    assert body["facets"]["category"]["countermeasure"] == 2
+    assert body["facets"]["category"]["procurement-restriction"] == 2
     inline = api.get("/events", params={"side": "china", "facets": "true"}).json()
     assert inline["facets"] == body["facets"]
 

@@ -39,6 +39,8 @@ sources:
   - url: https://example.org/a
     publisher: Example
     title: A source
+added: 2026-11-29
+updated: 2026-11-29
 """
 NAME = "events/2022/2022-10-07-test-rule.yaml"
 
@@ -76,30 +78,37 @@ CASES = [
     ("unknown-actor", {NAME: replace_line(9, "actors: [us-foo]")}, NAME, 9, "actors[0]", "unknown actor 'us-foo'"),
     ("unknown-category", {NAME: replace_line(10, "category: embargo")}, NAME, 10, "category", "unknown category 'embargo'"),
     ("unknown-technology", {NAME: replace_line(11, "technologies: [ai-chips, lasers]")}, NAME, 11, "technologies[1]", "unknown technology 'lasers'"),
-    ("dangling-related", {NAME: BASE + "related:\n  - id: 2020-01-01-nowhere\n    relation: follows-up\n"}, NAME, 20, "related[0].id", "no event with id '2020-01-01-nowhere'"),
+    ("dangling-related", {NAME: BASE + "related:\n  - id: 2020-01-01-nowhere\n    relation: follows-up\n"}, NAME, 22, "related[0].id", "no event with id '2020-01-01-nowhere'"),
     ("unknown-relation", {NAME: BASE + "related:\n  - id: 2022-10-08-other\n    relation: likes\n",
                           "events/2022/2022-10-08-other.yaml": BASE.replace("2022-10-07", "2022-10-08")},
-     NAME, 21, "related[0].relation", "unknown relation 'likes'"),
-    ("self-related", {NAME: BASE + "related:\n  - id: 2022-10-07-test-rule\n    relation: amends\n"}, NAME, 20, "related", "related to itself"),
+     NAME, 23, "related[0].relation", "unknown relation 'likes'"),
+    ("self-related", {NAME: BASE + "related:\n  - id: 2022-10-07-test-rule\n    relation: amends\n"}, NAME, 22, "related", "related to itself"),
     ("duplicate-id", {NAME: BASE, "events/2023/2022-10-07-test-rule.yaml": BASE}, "events/2023/2022-10-07-test-rule.yaml", 1, "id", "duplicate id"),
     ("id-not-file-name", {"events/2022/2022-10-07-other-name.yaml": BASE}, "events/2022/2022-10-07-other-name.yaml", 1, "id", "must equal the file name"),
     ("id-not-kebab", {NAME: replace_line(1, "id: 2022-10-07_Test_Rule")}, NAME, 1, "id", "should match pattern"),
     ("date-not-matching-id", {NAME: replace_line(2, "date: 2022-10-08")}, NAME, 2, "date", "does not match the id"),
     ("impossible-date", {NAME: replace_line(2, "date: 2022-02-30")}, NAME, 2, "date", "date"),
-    ("end-before-start", {NAME: BASE + "end_date: 2021-01-01\n"}, NAME, 19, "end_date", "before date"),
+    ("end-before-start", {NAME: BASE + "end_date: 2021-01-01\n"}, NAME, 21, "end_date", "before date"),
     ("empty-file", {NAME: ""}, NAME, 1, "", "file is empty"),
     ("comments-only", {NAME: "# nothing here\n"}, NAME, 1, "", "file is empty"),
     ("not-utf8", {NAME: BASE.replace("测试", "XX").encode() .replace(b"  zh: XX", b"  zh: \xff\xfe")}, NAME, 5, "", "not valid UTF-8"),
     ("alias-bomb", {NAME: BOMB}, NAME, 1, "", "anchors or aliases"),
-    ("duplicate-key", {NAME: BASE + "date: 2022-10-09\n"}, NAME, 19, "date", "duplicate key 'date' (first defined at line 2)"),
+    ("duplicate-key", {NAME: BASE + "date: 2022-10-09\n"}, NAME, 21, "date", "duplicate key 'date' (first defined at line 2)"),
     ("javascript-url", {NAME: replace_line(16, "  - url: javascript:alert(1)")}, NAME, 16, "sources[0].url", "http:// or https://"),
     ("source-without-url-or-citation", {NAME: replace_line(16, "  - note: nothing")}, NAME, 16, "sources[0]", "url or a citation"),
     ("no-sources", {NAME: BASE.split("sources:")[0] + "sources: []\n"}, NAME, 15, "sources", "at least 1 item"),
     ("empty-chinese-title", {NAME: replace_line(5, "  zh: ''")}, NAME, 5, "title.zh", "at least 1 character"),
     ("not-a-mapping", {NAME: "- just\n- a list\n"}, NAME, 1, "", "must be a mapping"),
-    ("two-documents", {NAME: BASE + "---\nid: x\n"}, NAME, 19, "", "one YAML document"),
+    ("two-documents", {NAME: BASE + "---\nid: x\n"}, NAME, 21, "", "one YAML document"),
     ("deep-nesting", {NAME: "a: " + "[" * 40 + "]" * 40 + "\n"}, NAME, 1, "", "nesting deeper"),
     ("bad-status", {NAME: replace_line(14, "status: rumour")}, NAME, 14, "status", "'official' or 'reported'"),
+    ("document-citation-form", {NAME: BASE + "documents:\n  - kind: federal-register\n    citation: FR 87 62186\n"},
+     NAME, 22, "documents[0]", "not of the form of a federal-register citation"),
+    ("document-unknown-kind", {NAME: BASE + "documents:\n  - kind: memo\n    citation: x\n"},
+     NAME, 22, "documents[0].kind", "Input should be"),
+    ("updated-before-added", {NAME: replace_line(20, "updated: 2026-01-01")}, NAME, 1, "", "is before added"),
+    ("change-outside-dates", {NAME: BASE + "changes:\n  - date: 2020-01-01\n    text: {en: x, zh: 乙}\n"},
+     NAME, 1, "", "outside added..updated"),
 ]
 
 

@@ -64,11 +64,11 @@ def embed_frame(page):
 
 
 def test_embed_renders_resizes_and_shows_only_the_filtered_events(page, server, client, article):
-    url = article("side=china&category=countermeasure&title=China%27s%20answers&lang=en")
+    url = article("side=china&category=tariff&title=China%27s%20answers&lang=en")
     page.goto(url)
     _, frame = embed_frame(page)
     wait_chart(frame)
-    n = client.get("/events", params={"side": "china", "category": "countermeasure", "limit": 1}).json()["total"]
+    n = client.get("/events", params={"side": "china", "category": "tariff", "limit": 1}).json()["total"]
     assert n > 0
     assert frame.locator(POINTS).count() == n
     assert frame.locator("#event-list li.event").count() == n
@@ -85,7 +85,7 @@ def test_embed_renders_resizes_and_shows_only_the_filtered_events(page, server, 
     # the explorer link opens the same view
     href = frame.locator("#explorer-link").get_attribute("href")
     q = parse_qs(urlsplit(href).query)
-    assert q["side"] == ["china"] and q["category"] == ["countermeasure"] and href.startswith(server.url + "/?")
+    assert q["side"] == ["china"] and q["category"] == ["tariff"] and href.startswith(server.url + "/?")
     assert frame.locator("#explorer-link").get_attribute("target") == "_blank"
     # the only errors: the explorer refusing to be framed (tested below)
     expected = ("ERR_BLOCKED_BY_RESPONSE", "frame-ancestors", "X-Frame-Options")

@@ -228,11 +228,11 @@ def test_embed_dialog_gives_code_for_the_current_view(page, server):
     page.wait_for_function("() => document.getElementById('embed-preview').src.includes('/embed?')")
 
 
-AXE_PAGES = ["/", "/?lang=zh", "/?side=china&category=countermeasure", "/?side=china&category=countermeasure&lang=zh",
+AXE_PAGES = ["/", "/?lang=zh", "/?side=china&category=tariff", "/?side=china&category=tariff&lang=zh",
              "/?q=H200&lang=zh", "EVENT", "EVENT?lang=zh"]
 
 
-AXE_CASES = [(p, "light") for p in AXE_PAGES] + [("/?lang=zh", "dark"), ("/?side=china&category=countermeasure", "dark"),
+AXE_CASES = [(p, "light") for p in AXE_PAGES] + [("/?lang=zh", "dark"), ("/?side=china&category=tariff", "dark"),
                                                  ("EVENT", "dark")]
 
 

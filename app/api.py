@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app import query as q
 from app.httpcache import prepare, send
-from app.params import EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor
-from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, event_json, json_bytes
+from app.params import (DEFAULT_LIMIT, EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor,
+                        parse_partial_date)
+from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, changes_feed, event_json, json_bytes
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
 
 router = APIRouter(tags=["events"])
@@ -38,9 +40,11 @@ def _render_events(request: Request, params: EventsParams, fmt: str | None) -> R
         raise ProblemError(400, f"unknown format {name!r}; known: {', '.join(RENDERERS)}", "format")
 
     def build():
-        query = params.to_query(snap)
+        query = params.to_query(snap, renderer.default_sort)
         offset = decode_cursor(params.cursor) if params.cursor else 0
-        page = q.page(snap, query, offset, params.limit)
+        # JSON is paged by default; the flat formats carry every matching event unless a limit is asked for
+        limit = params.limit or (DEFAULT_LIMIT if renderer.paged else max(len(q.match(snap, query)), 1))
+        page = q.page(snap, query, offset, limit)
         next_url = None
         if page.next_offset is not None:
             items = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
@@ -51,7 +55,7 @@ def _render_events(request: Request, params: EventsParams, fmt: str | None) -> R
             lang=params.lang or "en", self_url=str(request.url), next_url=next_url,
             facets=q.facets(snap, query) if params.facets else None, bom=params.bom,
         )
-        headers = [("Access-Control-Expose-Headers", "ETag, Link")]
+        headers = []
         if next_url:
             headers.append(("Link", f'<{next_url}>; rel="next"'))
         headers.append(("X-Total-Count", str(page.total)))
@@ -171,4 +175,35 @@ def get_taxonomy(request: Request) -> Response:
     snap = snapshot(request)
     prepared = prepared_cache(request).get_or_build(
         cache_key(request), lambda: prepare(json_bytes(snap.taxonomy.model_dump(mode="json")), "application/json"))
+    return send(request, prepared, cache_control(request))
+
+
+class ChangesParams(BaseModel):
+    lang: Literal["en", "zh"] = Field("en", description="Language of titles and texts.")
+    updated_since: str | None = Field(None, description="Only additions and corrections on or after this date.",
+                                      examples=["2026-12-01"])
+
+
+@router.get(
+    "/changes.atom",
+    summary="Feed of additions and corrections",
+    description="An Atom feed with an entry for every event added and every substantive correction (an event's "
+    "`changes`), newest first, each dated when it happened. Subscribe to follow what changed in the timeline.",
+    responses={200: {"description": "The feed.", "content": {"application/atom+xml": {}}}, **ERRORS},
+)
+def changes_atom(request: Request, params: Annotated[ChangesParams, Query()]) -> Response:
+    snap = snapshot(request)
+
+    def build():
+        since = None
+        if params.updated_since:
+            try:
+                since = parse_partial_date(params.updated_since, end=False)
+            except ValueError as exc:
+                raise ProblemError(400, f"updated_since: {exc}", "updated_since") from None
+        base = base_url(request)
+        self_url = f"{base}/changes.atom" + (f"?{request.url.query}" if request.url.query else "")
+        return prepare(changes_feed(snap, base, params.lang, self_url, since), "application/atom+xml; charset=utf-8")
+
+    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
     return send(request, prepared, cache_control(request))

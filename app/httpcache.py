@@ -18,7 +18,6 @@ from starlette.responses import Response
 
 from app.security import headers_for_path
 
-CORS_EXPOSE = "ETag, Link, X-Total-Count"
 
 MIN_COMPRESS = 512
 _SIZE = 1024
@@ -158,22 +157,37 @@ def send(request: Request, prepared: Prepared, cache_control: str, status: int =
     return respond(request, prepared, cache_control, status)
 
 
+def coded_etag(etag: str, coding: str | None) -> str:
+    """A distinct strong ETag per content-coding (RFC 9110 8.8.3: the gzip and brotli forms
+    are different representations): '"abc"' -> '"abc-br"'."""
+    return etag if coding is None else f'{etag[:-1]}-{coding}"'
+
+
+def choose_coding(accept: str, prepared: Prepared) -> str | None:
+    if len(prepared.body) < MIN_COMPRESS:
+        return None
+    if _accepts(accept, "br"):
+        return "br"
+    if _accepts(accept, "gzip"):
+        return "gzip"
+    return None
+
+
 def negotiate(get_header: Callable[[str], str | None], method: str, prepared: Prepared, cache_control: str,
               status: int = 200) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers and body for a prepared response: 304 on a matching If-None-Match,
-    brotli or gzip when accepted, no body for HEAD (Content-Length still the body's)."""
-    headers = {"ETag": prepared.etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
+    """Status, headers and body for a prepared response: brotli or gzip when accepted, each
+    with its own ETag; 304 on a matching If-None-Match; no body for HEAD (Content-Length still
+    the body's). Every answer to the same request carries the same headers."""
+    coding = choose_coding(get_header("accept-encoding") or "", prepared)
+    etag = coded_etag(prepared.etag, coding)
+    headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
     headers.update(dict(prepared.headers))
     inm = get_header("if-none-match")
-    if status == 200 and inm and _etag_matches(inm, prepared.etag):
+    if status == 200 and inm and _etag_matches(inm, etag):
         return 304, headers, b""
     body = prepared.body
-    accept = get_header("accept-encoding") or ""
-    if len(body) >= MIN_COMPRESS:
-        if _accepts(accept, "br"):
-            body, headers["Content-Encoding"] = prepared.encoded("br"), "br"
-        elif _accepts(accept, "gzip"):
-            body, headers["Content-Encoding"] = prepared.encoded("gzip"), "gzip"
+    if coding is not None:
+        body, headers["Content-Encoding"] = prepared.encoded(coding), coding
     headers["Content-Type"] = prepared.media_type
     headers["Content-Length"] = str(len(body))
     return status, headers, (b"" if method == "HEAD" else body)
@@ -228,12 +242,19 @@ class FastPath:
                     headers.pop("Content-Type", None)
                     headers.pop("Content-Length", None)
                 out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-                if b"origin" in raw:  # as CORSMiddleware answers a simple cross-origin GET
-                    out = [(k, v + b", Origin") if k == b"vary" else (k, v) for k, v in out]
-                    out += [(b"access-control-allow-origin", b"*"),
-                            (b"access-control-expose-headers", CORS_EXPOSE.encode())]
                 out += headers_for_path(scope["path"])
                 await send_({"type": "http.response.start", "status": status, "headers": out})
                 await send_({"type": "http.response.body", "body": body})
                 return
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            # HEAD on every GET route, the first request included: the GET's headers, no body.
+            async def send_headers_only(message):
+                if message["type"] == "http.response.body":
+                    if message.get("more_body"):
+                        return
+                    message = {"type": "http.response.body", "body": b""}
+                await send_(message)
+
+            await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+            return
         await self.app(scope, receive, send_)

@@ -10,15 +10,14 @@ import logging.config
 from typing import Annotated
 
 import jinja2
-from fastapi import FastAPI, Path, Request
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi import Depends, FastAPI, Path, Request
 from starlette.responses import JSONResponse, Response
 
 from app import api, apidocs, errors, oembed, openapi_doc, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
-from app.httpcache import CORS_EXPOSE, FastPath, PreparedCache, send
+from app.httpcache import FastPath, PreparedCache, send
 from app.logconfig import log_config
-from app.params import ProblemError
+from app.params import ProblemError, reject_unknown_params
 from app.security import SecurityHeaders
 from app.settings import Settings
 from app.store import Snapshot, StoreHolder
@@ -27,8 +26,8 @@ log = logging.getLogger("timeline")
 
 DESCRIPTION = """
 The reference timeline of US–China semiconductor export controls: tariffs, export-control rules,
-entity listings, licence decisions, investigations and the countermeasures that answered them,
-from 2018 to the present. Every event carries its date(s), both sides' labels in English and
+entity listings, licence decisions, investigations and each side's responses, from 2018 to the
+present. Every event carries its date(s), both sides' labels in English and
 简体中文, and the sources it was checked against.
 
 All list endpoints share one set of filters (the same ones the explorer `/` and the embed
@@ -88,6 +87,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_params)],
         docs_url=None,  # /docs is app/apidocs.py: self-hosted Swagger UI, within the CSP
         redoc_url=None,
         openapi_tags=[{"name": "events", "description": "Events, facets and vocabularies."},
@@ -149,9 +149,6 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         immutable = request.query_params.get("v") == asset.version
         return send(request, asset.prepared, IMMUTABLE if immutable else REVALIDATE)
 
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
-                       allow_headers=["If-None-Match", "Accept", "Accept-Language"],
-                       expose_headers=[h.strip() for h in CORS_EXPOSE.split(",")], max_age=86400)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(FastPath, owner=app)  # outermost: repeated GETs answered from prepared bytes
     return app

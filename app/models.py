@@ -238,8 +238,10 @@ class Relation(Strict):
 
 
 class Taxonomy(Strict):
-    """The controlled vocabularies (timeline_data/taxonomy.yaml)."""
+    """The controlled vocabularies (timeline_data/taxonomy.yaml), and the store's currency."""
 
+    reviewed_through: dt.date = Field(description="the date through which sources were reviewed: a date after it "
+                                                  "in an event (an end or effective date) was only scheduled")
     sides: dict[Key, Side]
     actors: dict[Key, Actor]
     categories: dict[Key, Category]
@@ -277,6 +279,7 @@ class EventQuery(BaseModel):
     status: tuple[str, ...] = ()
     q: str | None = None
     significance: int | None = Field(None, ge=1, le=3)
+    updated_since: dt.date | None = Field(None, description="only events added or changed on or after this date")
     sort: Sort = "date"
 
     def filter_items(self) -> list[tuple[str, str]]:
@@ -292,6 +295,8 @@ class EventQuery(BaseModel):
             items.append(("q", self.q))
         if self.significance:
             items.append(("significance", str(self.significance)))
+        if self.updated_since:
+            items.append(("updated_since", self.updated_since.isoformat()))
         if self.sort != "date":
             items.append(("sort", self.sort))
         return items

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from app import query as q
 from app.figure import figure_dict
 from app.preview import preview_html
-from app.httpcache import prepare, send
+from app.httpcache import prepare, respond, send
 from app.i18n import count_text, format_date, negotiate, t
 from app.models import Event
 from app.params import FilterParams, ProblemError, parse_partial_date
@@ -44,22 +44,6 @@ class EmbedParams(ExplorerParams):
     height: int = Field(520, ge=240, le=2000)
 
 
-def parse_params(model: type[BaseModel], request: Request) -> Any:
-    """Query string -> model, lists from repeated parameters (same names as /events)."""
-    data: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        origin = getattr(info.annotation, "__origin__", None)
-        # Empty fields are "not set": a plain (no-JS) form submission sends every field.
-        if origin is list:
-            values = [v for v in request.query_params.getlist(key) if v.strip()]
-            if values:
-                data[key] = values
-        elif request.query_params.get(key, "").strip():
-            data[key] = request.query_params[key]
-    return model.model_validate(data)
-
-
 def _readable(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -68,16 +52,20 @@ def _readable(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-class PageError(Exception):
-    def __init__(self, status: int, message: str):
-        self.status, self.message = status, message
-
-
 def _html_error(request: Request, lang: str, status: int, message: str) -> HTMLResponse:
     env = request.app.state.jinja
     heading = t("not_found", lang) if status == 404 else t("error_title", lang)
-    body = env.get_template("error.html").render(**_globals(request, lang), heading=heading, message=message)
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    other = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", "en" if lang == "zh" else "zh")]
+    body = env.get_template("error.html").render(**_globals(request, lang), heading=heading, message=message,
+                                                 other_lang_query=urlencode(other))
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store", "Vary": "Accept-Encoding, Accept-Language"})
+
+
+def _only_lang(request: Request, lang: str) -> None:
+    """Event pages take `lang` and nothing else: another parameter is an error, not ignored."""
+    for name in request.query_params.keys():
+        if name != "lang":
+            raise ProblemError(400, t("unknown_param", lang, name=name, known="lang"), name)
 
 
 def _globals(request: Request, lang: str) -> dict[str, Any]:
@@ -92,6 +80,8 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "inline_css": assets.text("style.css"),
         "tax": snap.taxonomy,
         "side_of": snap.side_of,
+        "scheduled_of": snap.scheduled,
+        "reviewed_through": snap.taxonomy.reviewed_through,
         "base": base_url(request),
         "updated": (snap.last_event_date or dt.date.today()),
     }
@@ -108,9 +98,8 @@ def _lang(request: Request) -> str:
                      settings(request).default_lang)
 
 
-def _group_by_year(events: list[Event], descending: bool) -> list[tuple[int, list[Event]]]:
-    groups = [(year, list(items)) for year, items in groupby(events, key=lambda e: e.date.year)]
-    return groups
+def _group_by_year(events: list[Event]) -> list[tuple[int, list[Event]]]:
+    return [(year, list(items)) for year, items in groupby(events, key=lambda e: e.date.year)]
 
 
 def _filter_groups(snap: Snapshot, params: FilterParams, facets: dict, lang: str) -> list[dict]:
@@ -121,7 +110,7 @@ def _filter_groups(snap: Snapshot, params: FilterParams, facets: dict, lang: str
         chosen = set(getattr(params, name))
         counts = facets.get(name, {})
         if name == "status":
-            options = [{"value": v, "label": t("official" if v == "official" else "reported", lang).strip("()（）"),
+            options = [{"value": v, "label": t(f"status_{v}", lang),
                         "count": counts.get(v, 0), "checked": v in chosen, "colour": None}
                        for v in ("official", "reported")]
         else:
@@ -149,21 +138,81 @@ def render_detail(request: Request, snap: Snapshot, event: Event, lang: str, hea
 def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
     if not (params.x0 and params.x1):
         return None
-    try:
-        x0, x1 = parse_partial_date(params.x0, end=False), parse_partial_date(params.x1, end=True)
-    except ValueError as exc:
-        raise ProblemError(400, f"x0/x1: {exc}", "x0") from None
+    x0, x1 = parse_partial_date(params.x0, end=False), parse_partial_date(params.x1, end=True)
     return (x0, x1) if x0 < x1 else None
+
+
+def _field_message(name: str, value: str, message: str, lang: str) -> str:
+    if name in ("from", "to", "x0", "x1", "updated_since"):
+        return t("invalid_date", lang, value=value)
+    return f"{name}: {message}"
+
+
+def parse_view(model: type[ExplorerParams], request: Request, snap: Snapshot, lang: str):
+    """The view a page's URL asks for, and what in it could not be applied: (params, query,
+    x_range, errors), errors mapping a parameter name to a readable message. A bad parameter is
+    dropped from the view (and named on the page); it is never silently replaced or ignored."""
+    known = {info.alias or name for name, info in model.model_fields.items()}
+    errors: dict[str, str] = {}
+    for name in request.query_params.keys():
+        if name not in known and name not in errors:
+            errors[name] = t("unknown_param", lang, name=name, known=", ".join(sorted(known)))
+    dropped: set[str] = set()
+    for _ in range(len(known) + 1):
+        raw = {k: v for k, v in parse_params_raw(model, request).items() if k not in dropped}
+        try:
+            params = model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = str(err["loc"][0]) if err["loc"] else "request"
+                value = request.query_params.get(name, "")
+                errors.setdefault(name, _field_message(name, value, err["msg"], lang))
+                dropped.add(name)
+            continue
+        try:
+            query = params.to_query(snap)
+        except ProblemError as exc:
+            name = exc.parameter or "request"
+            if name == "from" and "to" in raw and exc.detail.startswith("'from'"):
+                errors["from"] = t("from_after_to", lang, start=raw.get("from"), end=raw.get("to"))
+                dropped |= {"from", "to"}
+            else:
+                errors.setdefault(name, exc.detail)
+                dropped.add(name)
+            continue
+        try:
+            x_range = _x_range(params)
+        except ValueError:
+            for name in ("x0", "x1"):
+                errors.setdefault(name, t("invalid_date", lang, value=request.query_params.get(name, "")))
+            dropped |= {"x0", "x1"}
+            continue
+        return params, query, x_range, errors
+    raise ProblemError(400, "; ".join(errors.values()) or "invalid request")
+
+
+def parse_params_raw(model: type[BaseModel], request: Request) -> dict[str, Any]:
+    """Query string -> the model's input, lists from repeated parameters (same names as
+    /events). Empty fields are "not set": a plain (no-JS) form submission sends every field."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        origin = getattr(info.annotation, "__origin__", None)
+        if origin is list:
+            values = [v for v in request.query_params.getlist(key) if v.strip()]
+            if values:
+                data[key] = values
+        elif request.query_params.get(key, "").strip():
+            data[key] = request.query_params[key]
+    return data
 
 
 def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str, Any]:
     """What the explorer and the embed share: the parsed view, its events, facets and figure."""
     snap = snapshot(request)
-    params = parse_params(model, request)
-    query = params.to_query(snap)
+    params, query, x_range, errors = parse_view(model, request, snap, lang)
     events = q.events(snap, query)
     facets = q.facets(snap, query)
-    x_range = _x_range(params)
     embed = model is EmbedParams
     # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
     figure = figure_dict(snap, events, lang, x_range=x_range, connectors=params.connectors,
@@ -176,26 +225,54 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
         view_items += [("x0", x_range[0].isoformat()), ("x1", x_range[1].isoformat())]
     if not params.connectors:
         view_items.append(("connectors", "false"))
+    zoom_empty = bool(x_range and events and not any(x_range[0] <= e.date <= x_range[1] for e in events))
     return {
         "snap": snap, "params": params, "query": query, "events": events, "facets": facets,
         "figure": figure, "filters": filters, "view_items": view_items,
         "legend": legend, "preview": preview_html(figure), "chart_height": figure["layout"]["height"],
-        "groups": _group_by_year(events, query.sort == "-date"),
+        "groups": _group_by_year(events),
         "count_text": count_text(len(events), lang), "event_count": len(events),
         "api_query": urlencode(filters + [("lang", lang)]),
         "view_query": urlencode(view_items),
+        "errors": errors, "raw": request.query_params, "zoom_empty": zoom_empty,
     }
+
+
+class _WithErrors(Exception):
+    """A page rendered with inline errors: answered with status 400 and never cached."""
+
+    def __init__(self, prepared):
+        self.prepared = prepared
 
 
 def _page_response(request: Request, lang: str, build) -> Response:
     key = cache_key(request, lang, dt.date.today().isoformat())
     try:
         prepared = prepared_cache(request).get_or_build(key, build)
+    except _WithErrors as exc:
+        return respond(request, exc.prepared, "no-store", status=400)
     except ValidationError as exc:
         return _html_error(request, lang, 400, _readable(exc))
     except ProblemError as exc:
         return _html_error(request, lang, exc.status, exc.detail)
     return send(request, prepared, cache_control(request))
+
+
+def _prepared_page(body: str, view: dict | None = None):
+    prepared = prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+    if view and view["errors"]:
+        raise _WithErrors(prepared)
+    return prepared
+
+
+def _selected(view: dict, lang: str) -> Event | None:
+    event_id = view["params"].event
+    if not event_id:
+        return None
+    event = view["snap"].get(event_id)
+    if event is None:
+        view["errors"]["event"] = t("no_such_event", lang, id=event_id)
+    return event
 
 
 @router.get("/")
@@ -205,8 +282,10 @@ def explorer(request: Request) -> Response:
     def build():
         view = _view(request, ExplorerParams, lang)
         snap, params = view["snap"], view["params"]
-        selected = snap.get(params.event) if params.event else None
-        other_items = [(k, v) for k, v in view["view_items"] if k != "lang"] + [("lang", "en" if lang == "zh" else "zh")]
+        selected = _selected(view, lang)
+        # the language link carries the whole state: filters, zoom, links toggle and the open event
+        state = [(k, v) for k, v in view["view_items"] if k != "lang"] + ([("event", selected.id)] if selected else [])
+        other_items = state + [("lang", "en" if lang == "zh" else "zh")]
         page_data = {
             "figure": view["figure"], "lang": lang, "base": base_url(request), **_url_templates(lang),
             "strings": {k: t(k, lang) for k in ("copy", "copied", "close", "show_chart", "reset_view")},
@@ -217,9 +296,9 @@ def explorer(request: Request) -> Response:
             filter_groups=_filter_groups(snap, params, view["facets"], lang),
             other_lang_query=urlencode(other_items),
             selected_html=render_detail(request, snap, selected, lang) if selected else "",
-            page_json=json_for_script(page_data), error=None,
+            page_json=json_for_script(page_data),
         )
-        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+        return _prepared_page(body, view)
 
     return _page_response(request, lang, build)
 
@@ -232,7 +311,7 @@ def embed(request: Request) -> Response:
         view = _view(request, EmbedParams, lang)
         params: EmbedParams = view["params"]
         explorer_url = f"{base_url(request)}/?{view['view_query']}"
-        selected = view["snap"].get(params.event) if params.event else None
+        selected = _selected(view, lang)
         page_data = {"figure": view["figure"], "lang": lang, "base": base_url(request), "explorer": explorer_url,
                      **_url_templates(lang),
                      "selected": selected.id if selected else None,
@@ -242,7 +321,7 @@ def embed(request: Request) -> Response:
             title=params.title or t("site_title", lang), theme=params.theme,
             explorer_url=explorer_url, page_json=json_for_script(page_data),
         )
-        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+        return _prepared_page(body, view)
 
     return _page_response(request, lang, build)
 
@@ -259,11 +338,20 @@ def event_panel(request: Request, event_id: str) -> Response:
     lang = _lang(request)
 
     def build():
+        _only_lang(request, lang)
         event = _get_event(request, event_id, lang)
         return prepare(render_detail(request, snapshot(request), event, lang).encode(), HTML,
                        (("Vary", "Accept-Encoding, Accept-Language"),))
 
     return _page_response(request, lang, build)
+
+
+def _apa_date(day: dt.date, precision: str) -> str:
+    """APA 7 reference date: (2024, December 3), (2024, December) or (2024)."""
+    if precision == "year":
+        return str(day.year)
+    month = format_date(day, "month", "en").split()[0]
+    return f"{day.year}, {month}" + (f" {day.day}" if precision == "day" else "")
 
 
 def _bibtex_escape(text: str) -> str:
@@ -275,6 +363,7 @@ def event_page(request: Request, event_id: str) -> Response:
     lang = _lang(request)
 
     def build():
+        _only_lang(request, lang)
         snap = snapshot(request)
         event = _get_event(request, event_id, lang)
         base = base_url(request)
@@ -282,7 +371,7 @@ def event_page(request: Request, event_id: str) -> Response:
         today = dt.date.today()
         title = event.title.get(lang)
         site = t("site_title", lang)
-        apa = f"{site}. ({event.date.year}, {format_date(event.date, event.date_precision, 'en')}). {title}. " \
+        apa = f"{site}. ({_apa_date(event.date, event.date_precision)}). {title}. " \
               f"Retrieved {format_date(today, 'day', 'en')}, from {url}"
         bibtex = (
             f"@misc{{cct-{event.id},\n"

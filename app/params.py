@@ -14,11 +14,14 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.requests import Request
 
 from app.models import EventQuery
 from app.store import Snapshot
 
 MAX_VALUES = 50
+DEFAULT_LIMIT = 50  # JSON pages
+MAX_LIMIT = 1000
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -77,9 +80,13 @@ class FilterParams(BaseModel):
     status: Values = Field([], description="official or reported. Repeatable.", examples=[["official"]])
     q: str | None = Field(None, max_length=200, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id.", examples=["gallium", "出口管制"])
     significance: int | None = Field(None, ge=1, le=3, description="Minimum significance (1 minor, 2 notable, 3 landmark).")
-    sort: Literal["date", "-date"] = Field("date", description="date (oldest first) or -date (newest first).")
+    updated_since: str | None = Field(
+        None, description="Only events added or changed on or after this date (YYYY-MM-DD; a year or month means "
+        "its first day): the way to sync what changed since a previous download.", examples=["2026-12-01"])
+    sort: Literal["date", "-date"] | None = Field(
+        None, description="date (oldest first) or -date (newest first). Default: date; the Atom feed: -date.")
 
-    @field_validator("date_from", "date_to")
+    @field_validator("date_from", "date_to", "updated_since")
     @classmethod
     def _check_date(cls, value: str | None) -> str | None:
         if value is not None and value.strip():
@@ -87,7 +94,7 @@ class FilterParams(BaseModel):
             return value.strip()
         return None
 
-    def to_query(self, snapshot: Snapshot) -> EventQuery:
+    def to_query(self, snapshot: Snapshot, default_sort: str = "date") -> EventQuery:
         tax = snapshot.taxonomy
         vocab = {
             "actor": tax.actors, "category": tax.categories, "technology": tax.technologies,
@@ -102,20 +109,24 @@ class FilterParams(BaseModel):
         if date_from and date_to and date_from > date_to:
             raise ProblemError(400, f"'from' ({self.date_from}) is after 'to' ({self.date_to})", "from")
         q = " ".join((self.q or "").split()) or None
+        since = parse_partial_date(self.updated_since, end=False) if self.updated_since else None
         return EventQuery(
             date_from=date_from, date_to=date_to,
             actor=tuple(dict.fromkeys(self.actor)), category=tuple(dict.fromkeys(self.category)),
             technology=tuple(dict.fromkeys(self.technology)), side=tuple(dict.fromkeys(self.side)),
             entity=tuple(dict.fromkeys(e.strip() for e in self.entity if e.strip())),
             status=tuple(dict.fromkeys(self.status)),
-            q=q, significance=self.significance, sort=self.sort,
+            q=q, significance=self.significance, updated_since=since, sort=self.sort or default_sort,
         )
 
 
 class EventsParams(FilterParams):
     """/events: filters plus pagination, language and format."""
 
-    limit: int = Field(50, ge=1, le=500, description="Page size (1-500).")
+    limit: int | None = Field(
+        None, ge=1, le=MAX_LIMIT, description=f"Page size, 1-{MAX_LIMIT}. JSON is paged, "
+        f"{DEFAULT_LIMIT} events a page by default; CSV, iCalendar, Atom, TimelineJS and JSON-LD carry every matching "
+        "event unless a limit is given (then they are paged too, with `next` in the Link header).")
     cursor: str | None = Field(None, max_length=100, description="Opaque cursor from a previous response's `next`.")
     lang: Literal["en", "zh"] | None = Field(None, description="Language of title/summary in flat formats (CSV, iCal, Atom, TimelineJS). JSON carries both.")
     format: str | None = Field(None, max_length=20, description="Output format: json, csv, ics, atom, timelinejs, jsonld. A file extension (/events.csv) works too.")
@@ -137,3 +148,43 @@ def decode_cursor(cursor: str) -> int:
         return offset
     except (ValueError, UnicodeDecodeError):
         raise ProblemError(400, "malformed cursor; use the `next` URL of a previous response", "cursor") from None
+
+
+_KNOWN: dict[int, frozenset[str]] = {}
+
+
+def _known_params(route) -> frozenset[str]:
+    """The query parameter names a route declares: a pydantic model's fields (by alias), or a
+    plain parameter's name. Computed once per route."""
+    known = _KNOWN.get(id(route))
+    if known is None:
+        names: set[str] = set()
+        for param in route.dependant.query_params:
+            annotation = param.field_info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                names |= {info.alias or name for name, info in annotation.model_fields.items()}
+            else:
+                names.add(param.alias)
+        known = _KNOWN[id(route)] = frozenset(names)
+    return known
+
+
+def unknown_params(names, known) -> ProblemError | None:
+    """A 400 naming the first unknown parameter and listing the known ones, or None."""
+    for name in names:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            return ProblemError(400, f"unknown parameter {name!r}; this URL takes: {listed}", name,
+                                title="Unknown query parameter")
+    return None
+
+
+def reject_unknown_params(request: Request) -> None:
+    """App-wide dependency of the API routes: a parameter the route does not take is an error,
+    never silently ignored (a misspelt `catgory=` would otherwise return everything)."""
+    route = request.scope.get("route")
+    if route is None or not getattr(route, "include_in_schema", True) or not hasattr(route, "dependant"):
+        return  # the pages and static files check their own parameters
+    problem = unknown_params(request.query_params.keys(), _known_params(route))
+    if problem is not None:
+        raise problem

@@ -90,12 +90,13 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
     else:
         indices = range(len(snapshot.events)) if candidates is None else sorted(candidates)
     out = list(indices)
-    if query.date_from or query.date_to or query.significance:
+    if query.date_from or query.date_to or query.significance or query.updated_since:
         events = snapshot.events
         low, high = query.date_from, query.date_to
-        least = query.significance
+        least, since = query.significance, query.updated_since
         out = [i for i in out if (low is None or events[i].date >= low) and (high is None or events[i].date <= high)
-               and (not least or events[i].significance >= least)]
+               and (not least or events[i].significance >= least)
+               and (since is None or events[i].updated >= since)]
     if query.sort == "-date":
         out.reverse()
     return out

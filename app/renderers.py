@@ -24,8 +24,8 @@ from app.store import Snapshot
 
 SITE_TITLE = {"en": "Chip Controls Timeline", "zh": "芯片管制时间线"}
 SITE_DESCRIPTION = {
-    "en": "US–China semiconductor export controls, tariffs, entity listings and countermeasures since 2018, with sources.",
-    "zh": "2018年以来中美半导体出口管制、关税、实体清单与反制措施时间线（附来源）。",
+    "en": "US–China semiconductor export controls, tariffs, entity listings and each side's responses since 2018, with sources.",
+    "zh": "2018年以来中美半导体出口管制、关税、实体清单及双方应对措施时间线（附来源）。",
 }
 
 
@@ -50,6 +50,7 @@ def permalink(base_url: str, event: Event) -> str:
 def event_json(snapshot: Snapshot, event: Event, base_url: str) -> dict[str, Any]:
     data = event.model_dump(mode="json")
     data["side"] = snapshot.side_of(event)
+    data["scheduled"] = snapshot.scheduled(event)
     data["url"] = permalink(base_url, event)
     data["api_url"] = f"{base_url}/events/{event.id}"
     return data
@@ -106,7 +107,7 @@ def render_json(ctx: RenderContext) -> bytes:
 CSV_COLUMNS = (
     "id", "date", "date_precision", "published_date", "effective_date", "end_date", "title",
     "summary", "actors", "side", "category", "technologies", "entities", "significance",
-    "status", "sources", "related", "url",
+    "status", "documents", "document_note", "sources", "related", "added", "updated", "changes", "url",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -122,6 +123,10 @@ def _source_text(source) -> str:
     return f"{source.publisher}: {source.title} {where}".strip()
 
 
+def _document_text(doc) -> str:
+    return " ".join(x for x in (doc.citation, f"({doc.title})" if doc.title else "", doc.url) if x)
+
+
 def render_csv(ctx: RenderContext) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -135,8 +140,13 @@ def render_csv(ctx: RenderContext) -> bytes:
             e.end_date.isoformat() if e.end_date else "",
             e.title.get(lang), e.summary.get(lang), ";".join(e.actors), ctx.snapshot.side_of(e),
             e.category, ";".join(e.technologies), "; ".join(e.entities), str(e.significance),
-            e.status, " | ".join(_source_text(s) for s in e.sources),
-            ";".join(f"{r.relation}:{r.id}" for r in e.related), permalink(ctx.base_url, e),
+            e.status, " | ".join(_document_text(d) for d in e.documents),
+            e.document_note.get(lang) if e.document_note else "",
+            " | ".join(_source_text(s) for s in e.sources),
+            ";".join(f"{r.relation}:{r.id}" for r in e.related),
+            e.added.isoformat(), e.updated.isoformat(),
+            " | ".join(f"{c.date.isoformat()}: {c.text.get(lang)}" for c in e.changes),
+            permalink(ctx.base_url, e),
         ]
         writer.writerow([csv_safe(cell) for cell in row])
     text = out.getvalue()
@@ -188,19 +198,22 @@ def render_atom(ctx: RenderContext) -> bytes:
     fg.subtitle(SITE_DESCRIPTION[lang])
     fg.language("zh-Hans" if lang == "zh" else "en")
     fg.link(href=ctx.self_url or f"{ctx.base_url}/events.atom", rel="self")
+    if ctx.next_url:
+        fg.link(href=ctx.next_url, rel="next")
     fg.link(href=f"{ctx.base_url}/", rel="alternate")
     fg.author({"name": SITE_TITLE[lang]})
-    newest = max((e.date for e in ctx.page.events), default=ctx.snapshot.loaded_at.date())
-    fg.updated(_midnight(newest))
-    # feedgen prepends entries: add oldest first so the feed reads newest first.
-    for e in sorted(ctx.page.events, key=lambda e: (e.date, e.id)):
+    latest = max((e.updated for e in ctx.page.events), default=ctx.snapshot.loaded_at.date())
+    fg.updated(_midnight(latest))
+    # The entries in the query's order (the feed's default sort is newest first); feedgen
+    # prepends, so they are added in reverse. An entry's `updated` is the event's last change.
+    for e in reversed(ctx.page.events):
         entry = fg.add_entry()
         url = permalink(ctx.base_url, e)
         entry.id(url)
         entry.title(e.title.get(lang))
         entry.link(href=url)
         entry.published(_midnight(e.date))
-        entry.updated(_midnight(e.date))
+        entry.updated(_midnight(max(e.updated, e.date)))
         entry.category(term=e.category)
         sources = "".join(
             f'<li><a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(s.title)}</a></li>'
@@ -295,6 +308,41 @@ def render_jsonld(ctx: RenderContext) -> bytes:
     })
 
 
+def changes_feed(snapshot: Snapshot, base_url: str, lang: str, self_url: str, since: dt.date | None = None) -> bytes:
+    """Atom feed of additions and corrections, newest first: an entry per event added and one per
+    `changes` entry, each dated by when it happened."""
+    from feedgen.feed import FeedGenerator
+
+    items: list[tuple[dt.date, str, Event, str, str]] = []
+    for e in snapshot.events:
+        items.append((e.added, f"{permalink(base_url, e)}#added", e, "added", e.summary.get(lang)))
+        for i, change in enumerate(e.changes):
+            items.append((change.date, f"{permalink(base_url, e)}#change-{i + 1}", e, "corrected", change.text.get(lang)))
+    if since:
+        items = [it for it in items if it[0] >= since]
+    items.sort(key=lambda it: (it[0], it[1]))
+    prefix = {"en": {"added": "Added: ", "corrected": "Corrected: "}, "zh": {"added": "新增：", "corrected": "更正："}}[lang]
+    fg = FeedGenerator()
+    fg.id(f"{base_url}/changes.atom")
+    fg.title(SITE_TITLE[lang] + (" — 更新记录" if lang == "zh" else " — changes"))
+    fg.subtitle("新增与更正的事件，最新在前。" if lang == "zh" else "Events added and corrected, newest first.")
+    fg.language("zh-Hans" if lang == "zh" else "en")
+    fg.link(href=self_url, rel="self")
+    fg.link(href=f"{base_url}/", rel="alternate")
+    fg.author({"name": SITE_TITLE[lang]})
+    fg.updated(_midnight(items[-1][0] if items else snapshot.loaded_at.date()))
+    for day, entry_id, e, kind, text in items:  # feedgen prepends: oldest added first reads newest first
+        entry = fg.add_entry()
+        entry.id(entry_id)
+        entry.title(prefix[kind] + e.title.get(lang))
+        entry.link(href=permalink(base_url, e))
+        entry.published(_midnight(day))
+        entry.updated(_midnight(day))
+        entry.category(term=kind)
+        entry.content(f"<p>{html.escape(text)}</p>", type="html")
+    return fg.atom_str(pretty=False)
+
+
 @dataclass(frozen=True)
 class Renderer:
     name: str
@@ -302,15 +350,17 @@ class Renderer:
     media_type: str
     render: Callable[[RenderContext], bytes]
     attachment: bool = False  # sent with Content-Disposition (downloads)
+    paged: bool = False  # JSON: pages of DEFAULT_LIMIT; the others: every matching event unless `limit` is given
+    default_sort: str = "date"
 
 
 RENDERERS: dict[str, Renderer] = {
     r.name: r
     for r in (
-        Renderer("json", "json", "application/json", render_json),
+        Renderer("json", "json", "application/json", render_json, paged=True),
         Renderer("csv", "csv", "text/csv; charset=utf-8", render_csv, attachment=True),
         Renderer("ics", "ics", "text/calendar; charset=utf-8", render_ics),
-        Renderer("atom", "atom", "application/atom+xml; charset=utf-8", render_atom),
+        Renderer("atom", "atom", "application/atom+xml; charset=utf-8", render_atom, default_sort="-date"),
         Renderer("timelinejs", "timelinejs.json", "application/json", render_timelinejs),
         Renderer("jsonld", "jsonld", "application/ld+json", render_jsonld),
     )

@@ -11,9 +11,18 @@ CSP_BASE = (
 )
 
 
+# CORS: the data is public and read-only, so every response allows every origin, whatever the
+# request's Origin: the same headers for the same request (no Vary: Origin), one expose line.
+CORS_EXPOSE = "ETag, Link, X-Total-Count"
+_CORS = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", CORS_EXPOSE.encode())]
+_PREFLIGHT = [(b"access-control-allow-origin", b"*"), (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+              (b"access-control-allow-headers", b"Accept, Accept-Language, If-None-Match"),
+              (b"access-control-max-age", b"86400"), (b"vary", b"Access-Control-Request-Headers")]
+
+
 def _headers_for(frameable: bool) -> list[tuple[bytes, bytes]]:
     ancestors = "frame-ancestors *" if frameable else "frame-ancestors 'self'"
-    headers = [
+    headers = [*_CORS,
         (b"content-security-policy", f"{CSP_BASE}; {ancestors}".encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
@@ -42,6 +51,11 @@ class SecurityHeaders:
             return
         path = scope.get("path", "")
         extra = headers_for_path(path)
+        if scope["method"] == "OPTIONS":  # a CORS preflight, or a client asking what it may send
+            await send({"type": "http.response.start", "status": 204,
+                        "headers": [*_PREFLIGHT, (b"allow", b"GET, HEAD, OPTIONS"), *extra[2:]]})
+            await send({"type": "http.response.body", "body": b""})
+            return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

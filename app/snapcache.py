@@ -143,8 +143,8 @@ def prune(cache_dir: Path, keep: Path) -> None:
 # --- a fast, trusted encoding of validated events --------------------------------------------
 # Unpickling 10,000 pydantic events took ~2 s; marshal of plain data plus model_construct (no
 # validation: these events were validated when the cache was written) takes a fraction of it.
-_DATES = ("date", "published_date", "effective_date", "end_date")
-_TEXTS = ("date_note", "title", "summary", "context")
+_DATES = ("date", "published_date", "effective_date", "end_date", "added", "updated")
+_TEXTS = ("date_note", "title", "summary", "context", "document_note")
 
 
 def encode_events(events) -> bytes:
@@ -153,8 +153,8 @@ def encode_events(events) -> bytes:
         d = event.model_dump()
         for name in _DATES:
             d[name] = d[name].toordinal() if d[name] else None
-        for source in d["sources"]:
-            source["date"] = source["date"].toordinal() if source["date"] else None
+        for item in (*d["sources"], *d["documents"], *d["changes"]):
+            item["date"] = item["date"].toordinal() if item["date"] else None
         rows.append(d)
     return marshal.dumps(rows)
 
@@ -171,7 +171,7 @@ def _build(cls, fields: dict):
 
 
 def decode_events(blob: bytes) -> tuple:
-    from app.models import Event, Related, Source, Text
+    from app.models import Change, Document, Event, Related, Source, Text
 
     date = dt.date.fromordinal
     out = []
@@ -188,6 +188,13 @@ def decode_events(blob: bytes) -> tuple:
                 s["date"] = date(s["date"])
             sources.append(_build(Source, s))
         d["sources"] = sources
+        documents = []
+        for doc in d["documents"]:
+            if doc["date"] is not None:
+                doc["date"] = date(doc["date"])
+            documents.append(_build(Document, doc))
+        d["documents"] = documents
+        d["changes"] = [_build(Change, {"date": date(c["date"]), "text": _build(Text, c["text"])}) for c in d["changes"]]
         d["related"] = [_build(Related, r) for r in d["related"]]
         out.append(_build(Event, d))
     return tuple(out)

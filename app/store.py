@@ -90,6 +90,11 @@ class Snapshot:
         i = self.by_id.get(event_id)
         return None if i is None else self.events[i]
 
+    def scheduled(self, event: Event) -> list[str]:
+        """Date fields of an event that lie after the sources' review date: only scheduled."""
+        limit = self.taxonomy.reviewed_through
+        return [name for name in ("effective_date", "end_date") if (getattr(event, name) or limit) > limit]
+
     def side_of(self, event: Event) -> str:
         return self.taxonomy.actors[event.primary_actor].side
 
@@ -255,6 +260,10 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
             continue
         if taxonomy is not None:
             problems.extend(_check_taxonomy_keys(event, taxonomy, located, display))
+            if event.date > taxonomy.reviewed_through:
+                line, col = located.position(("date",))
+                problems.append(Problem(display, line, col, "date", f"date {event.date} is after the sources' review date "
+                                        f"{taxonomy.reviewed_through} (taxonomy.yaml reviewed_through)"))
         files[event.id] = rel
         located_by_id[event.id] = (located, display)
         events.append(event)

@@ -11,7 +11,7 @@ looks like a store: holds taxonomy.yaml and/or events/).
 What it generates (deterministic for a given N and seed):
   * taxonomy.yaml copied from timeline_data/taxonomy.yaml; every actor / category /
     technology / relation key used is read from that file (real keys only);
-  * N events in events/<year>/<id>.yaml, dates spread over 2018-01-01..2026-12-31, ids
+  * N events in events/<year>/<id>.yaml, dates spread over 2018-01-01..the taxonomy's reviewed_through, ids
     `YYYY-MM-DD-<slug>-<n>` (unique, date-prefixed, kebab-case), format as in docs/DATA.md;
   * actors skewed like the real store (the first actor in the taxonomy, us-bis, is the most
     common primary actor), 1-3 actors, 0-3 technologies, 1-3 entities, 1-3 sources;
@@ -144,6 +144,8 @@ def generate_event(i: int, rng: random.Random, tax: dict, ids_so_far: list[str],
             source["date"] = date
         sources.append(source)
     event["sources"] = sources
+    event["added"] = dt.date(2026, 11, 29)
+    event["updated"] = event["added"] + dt.timedelta(days=rng.choice([0, 0, 0, 1, 2]))
     if ids_so_far and rng.random() < 0.3:
         targets = rng.sample(ids_so_far[-200:], min(len(ids_so_far[-200:]), rng.randint(1, 2)))
         event["related"] = [{"id": t, "relation": rng.choice(relations)} for t in targets]
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copy(args.taxonomy, out / "taxonomy.yaml")
 
     rng = random.Random(args.seed)
-    start, end = dt.date(2018, 1, 1), dt.date(2026, 12, 31)
+    start, end = dt.date(2018, 1, 1), tax["reviewed_through"]  # no event after the sources' review date
     span = (end - start).days
     # sorted dates so that `related` links point to earlier events
     dates = sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(args.n))

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app import query as q
+from app.apimodels import EventDetail, EventsJSON, Facets, Problem
+from app.models import Taxonomy
 from app.httpcache import prepare, send
 from app.params import (DEFAULT_LIMIT, EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor,
                         parse_partial_date)
@@ -18,7 +20,8 @@ from app.webutil import base_url, cache_control, cache_key, prepared_cache, snap
 
 router = APIRouter(tags=["events"])
 
-PROBLEM = {"content": {"application/problem+json": {}}, "description": "A readable error (RFC 9457 problem details)."}
+PROBLEM = {"model": Problem, "content": {"application/problem+json": {}},
+           "description": "A readable error (RFC 9457 problem details)."}
 ERRORS: dict[int | str, dict[str, Any]] = {400: PROBLEM, 422: PROBLEM}
 
 EVENT_EXAMPLE = {
@@ -82,7 +85,8 @@ FORMAT_CONTENT = {r.media_type.split(";")[0]: {} for r in RENDERERS.values()}
     summary="List events",
     description="The events matching the filters, oldest first by default, paginated with `limit` and an opaque "
     "`cursor`; the body carries `total` and a `next` URL, also sent as a `Link: rel=\"next\"` header. " + FORMATS_DOC,
-    responses={200: {"description": "A page of events.", "content": {
+    responses={200: {"description": "A page of events (or, with format=timelinejs, a TimelineJS document).",
+                     "model": EventsJSON, "content": {
         "application/json": {"example": {"total": 1, "count": 1, "offset": 0, "limit": 50, "next": None,
                                          "snapshot": "…", "events": [EVENT_EXAMPLE]}},
         "text/csv": {}, "text/calendar": {}, "application/atom+xml": {}, "application/ld+json": {}}},
@@ -96,7 +100,8 @@ def list_events(request: Request, params: Annotated[EventsParams, Query()]) -> R
     "/events.{ext}",
     summary="List events as a file",
     description="Same as /events, format chosen by the extension: json, csv, ics, atom, timelinejs.json, jsonld.",
-    responses={200: {"description": "A page of events in the chosen format.", "content": FORMAT_CONTENT}, **ERRORS},
+    responses={200: {"description": "The events in the chosen format.", "model": EventsJSON,
+                     "content": FORMAT_CONTENT}, **ERRORS},
 )
 def list_events_ext(
     request: Request,
@@ -111,7 +116,8 @@ def list_events_ext(
     summary="One event",
     description="One event with its related events resolved: `related` (links this event makes, with the other "
     "event's title and date) and `referenced_by` (events that link to this one).",
-    responses={200: {"description": "The event.", "content": {"application/json": {"example": EVENT_EXAMPLE}}},
+    responses={200: {"description": "The event.", "model": EventDetail,
+                     "content": {"application/json": {"example": EVENT_EXAMPLE}}},
                404: PROBLEM, **ERRORS},
 )
 def get_event(
@@ -150,7 +156,7 @@ def get_event(
     summary="Facet counts",
     description="Counts per side, actor, category, technology, status and year for the current filters. Each facet "
     "is counted with every filter except its own, so a filter UI can show the alternatives.",
-    responses={200: {"description": "Counts.", "content": {"application/json": {"example": {
+    responses={200: {"description": "Counts.", "model": Facets, "content": {"application/json": {"example": {
         "total": 3, "facets": {"side": {"us": 2, "china": 1}}}}}}, **ERRORS},
 )
 def get_facets(request: Request, params: Annotated[FilterParams, Query()]) -> Response:
@@ -169,7 +175,7 @@ def get_facets(request: Request, params: Annotated[FilterParams, Query()]) -> Re
     "/taxonomy",
     summary="Vocabularies",
     description="Sides, actors, categories, technologies and relations with English and Chinese labels.",
-    responses={200: {"description": "The taxonomy."}},
+    responses={200: {"description": "The taxonomy.", "model": Taxonomy}, **ERRORS},
 )
 def get_taxonomy(request: Request) -> Response:
     snap = snapshot(request)

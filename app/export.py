@@ -133,6 +133,8 @@ def route(path: str, query: str, default_lang: str = "en") -> tuple[str, list[tu
             return data_file(ext, lang), []
     if path == "/taxonomy":
         return "taxonomy.json", []
+    if path == "/changes.atom":
+        return f"changes.{lang}.atom", []
     if path.startswith("/static/") and ".." not in path:
         return path[1:], []
     return None
@@ -362,7 +364,7 @@ class Exporter:
 
             # data: walk the pages of /events so any number of events ends up in one file
             events: list[dict] = []
-            url: str | None = "/events?limit=500"
+            url: str | None = "/events?limit=1000"
             body: dict = {}
             while url:
                 body = json.loads(await get(url))
@@ -371,12 +373,9 @@ class Exporter:
             body.update(total=len(events), count=len(events), offset=0, limit=len(events), next=None, events=events)
             self.write("events.json", self.rewrite_text(json.dumps(body, ensure_ascii=False, separators=(",", ":"))))
             ids = [e["id"] for e in events]
-            if len(ids) > 500:
-                raise ExportError("the flat formats take at most 500 events per request; teach export to page them")
-            limit = max(len(ids), 1)
 
-            async def flat(ext: str, lang: str) -> None:
-                text = await get(f"/events.{ext}?limit={limit}&lang={lang}")
+            async def flat(ext: str, lang: str) -> None:  # without a limit: every event
+                text = await get(f"/events.{ext}?lang={lang}")
                 self.write(data_file(ext, lang), self.fix_ics(text) if ext == "ics" else self.rewrite_text(text))
 
             async def plain(url: str, file: str) -> None:
@@ -392,6 +391,7 @@ class Exporter:
                     self.write(file, self.rewrite_html(html, file, lang))
 
             jobs = [plain("/taxonomy", "taxonomy.json")]
+            jobs += [plain(f"/changes.atom?lang={lang}", f"changes.{lang}.atom") for lang in LANGS]
             jobs += [flat(ext, lang) for lang in LANGS for ext in FLAT]
             jobs += [plain(f"/events/{i}", f"events/{i}.json") for i in ids]
             for lang in LANGS:
@@ -419,13 +419,6 @@ def export_site(data: Path, out: Path, base_url: str = "") -> int:
     return Exporter(data, out, base_url).run()
 
 
-if __name__ == "__main__":  # python -m app.export DATA OUT [BASE_URL]
-    import sys
-
-    started = time.monotonic()
-    n = export_site(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "")
-    print(f"wrote {n} files in {time.monotonic() - started:.1f} s")
-
 
 def _run(make_coroutine) -> None:
     """asyncio.run, also from a thread that already runs an event loop (then in a worker thread)."""
@@ -438,3 +431,11 @@ def _run(make_coroutine) -> None:
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+if __name__ == "__main__":  # python -m app.export DATA OUT [BASE_URL]
+    import sys
+
+    started = time.monotonic()
+    n = export_site(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "")
+    print(f"wrote {n} files in {time.monotonic() - started:.1f} s")

@@ -12,16 +12,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from app.apimodels import OEmbed, Problem
 from app.httpcache import prepare, send
 from app.i18n import t
+from app.pages import EMBED_HEIGHT
 from app.params import ProblemError
 from app.renderers import json_bytes
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
 
 router = APIRouter(tags=["embed"])
 
-DEFAULT_WIDTH, DEFAULT_HEIGHT = 800, 520
-MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 240, 2000
+DEFAULT_WIDTH = 800
+DEFAULT_HEIGHT = EMBED_HEIGHT
+MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 150, 2000
 # View parameters an explorer URL may carry into the embed; anything else is dropped.
 VIEW_KEYS = {"from", "to", "actor", "category", "technology", "side", "entity", "q", "significance", "status",
              "sort", "lang", "x0", "x1", "connectors", "event"}
@@ -63,9 +66,12 @@ def _xml_bytes(body: dict) -> bytes:
     description="Returns a `rich` oEmbed response whose `html` is an iframe of `/embed` at the same view as "
     "`url` (an explorer URL such as `/?actor=us-bis` or an event page). `maxwidth`/`maxheight` bound the "
     "iframe. `format=json` (default) or `format=xml`.",
-    responses={200: {"description": "The oEmbed response.", "content": {"application/json": {}, "text/xml": {}}},
-               404: {"description": "Not a page of this site.", "content": {"application/problem+json": {}}},
-               422: {"description": "Bad parameter.", "content": {"application/problem+json": {}}}},
+    responses={200: {"description": "The oEmbed response.", "model": OEmbed,
+                     "content": {"application/json": {}, "text/xml": {}}},
+               400: {"description": "Unknown parameter.", "model": Problem, "content": {"application/problem+json": {}}},
+               404: {"description": "Not a page of this site.", "model": Problem,
+                     "content": {"application/problem+json": {}}},
+               422: {"description": "Bad parameter.", "model": Problem, "content": {"application/problem+json": {}}}},
 )
 def oembed(
     request: Request,
@@ -78,9 +84,10 @@ def oembed(
     def build():
         items, title = _embed_target(request, url)
         width = min(DEFAULT_WIDTH, maxwidth or DEFAULT_WIDTH)
-        height = min(DEFAULT_HEIGHT, maxheight or DEFAULT_HEIGHT)
-        embed_height = max(MIN_EMBED_HEIGHT, min(MAX_EMBED_HEIGHT, height))
-        query = [(k, v) for k, v in items if k != "height"] + [("height", str(embed_height))]
+        # The embed fills its frame exactly (a compact layout under 380 px keeps the chart, its
+        # date axis and the credit), so the frame's height is the embed's height.
+        height = min(maxheight or DEFAULT_HEIGHT, max(MIN_EMBED_HEIGHT, min(DEFAULT_HEIGHT, maxheight or DEFAULT_HEIGHT)))
+        query = [(k, v) for k, v in items if k != "height"] + [("height", str(height))]
         base = base_url(request)
         src = f"{base}/embed?{urlencode(query)}"
         iframe = (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="{width}" '

@@ -56,8 +56,20 @@ def constraints(taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
     }
 
 
+def _problem_schemas(doc: dict[str, Any]) -> None:
+    """FastAPI files a response model's schema under application/json; error responses are
+    application/problem+json: move it there."""
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if "application/problem+json" in content and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
+
+
 def complete(base: dict[str, Any], taxonomy: Taxonomy) -> dict[str, Any]:
     doc = copy.deepcopy(base)
+    _problem_schemas(doc)
     extra = constraints(taxonomy)
     for path, operations in doc.get("paths", {}).items():
         if not (path.startswith("/events") or path == "/facets"):

@@ -38,10 +38,15 @@ class ExplorerParams(FilterParams):
     connectors: bool = True
 
 
+EMBED_HEIGHT = 560  # the frame's default height (px): the embed fills exactly this
+EMBED_CHROME = 150  # header, legend, list line and credit (one line each, see style.css)
+
+
 class EmbedParams(ExplorerParams):
     title: str | None = Field(None, max_length=120)
     theme: Literal["light", "dark", "auto"] = "auto"
-    height: int = Field(520, ge=240, le=2000)
+    height: int = Field(EMBED_HEIGHT, ge=150, le=2000, description="the frame's height; the chart gets what the "
+                                                                   "header, legend and credit leave")
 
 
 def _readable(exc: ValidationError) -> str:
@@ -216,7 +221,7 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
     embed = model is EmbedParams
     # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
     figure = figure_dict(snap, events, lang, x_range=x_range, connectors=params.connectors,
-                         height=getattr(params, "height", 520) - 60 if embed else 460, rangeslider=not embed)
+                         height=max(params.height - EMBED_CHROME, 120) if embed else 460, rangeslider=not embed)
     legend = [{"key": tr["meta"]["category"], "label": tr["name"], "colour": tr["marker"]["color"]}
               for tr in figure["data"] if tr.get("mode") == "markers"]
     filters = query.filter_items()
@@ -289,7 +294,7 @@ def explorer(request: Request) -> Response:
         page_data = {
             "figure": view["figure"], "lang": lang, "base": base_url(request), **_url_templates(lang),
             "strings": {k: t(k, lang) for k in ("copy", "copied", "close", "show_chart", "reset_view")},
-            "selected": selected.id if selected else None,
+            "selected": selected.id if selected else None, "embed_height": EMBED_HEIGHT,
         }
         body = request.app.state.jinja.get_template("explorer.html").render(
             **_globals(request, lang), **view,

@@ -35,16 +35,25 @@
       .catch(function () { /* keep the frame usable */ });
   }
 
-  document.getElementById('detail-close').addEventListener('click', function () {
+  var opener = null;  // the element focus returns to when the details close
+  function closeDetail() {
+    if (detail.hidden) return;
     detail.hidden = true;
     body.textContent = '';
+    if (opener && document.contains(opener)) opener.focus();
+    opener = null;
     report();
-  });
+  }
+  document.getElementById('detail-close').addEventListener('click', closeDetail);
+  document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') closeDetail(); });
 
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('#event-list a.event-link');
     if (!a || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
     ev.preventDefault();
+    opener = a;
+    var list = document.getElementById('event-list');
+    if (list.open) list.open = false;
     select(a.getAttribute('data-id'));
   });
 
@@ -59,17 +68,26 @@
   window.addEventListener('load', report);
   document.getElementById('event-list').addEventListener('toggle', report);
 
+  /* The chart takes the height the frame leaves it (the embed fills its frame exactly). */
+  function fitted(figure) {
+    var copy = Object.assign({}, figure, { layout: Object.assign({}, figure.layout) });
+    var h = Math.floor(chart.getBoundingClientRect().height);
+    if (h > 80) copy.layout.height = h;
+    return copy;
+  }
+  function redraw() { return window.CCT.draw(chart, fitted(page.figure), { select: select }); }
+  var resizeTimer = null;
+  window.addEventListener('resize', function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(redraw, 150); });
+
   // The static export's embed may narrow the figure to its URL's filters first (static-explorer.js).
   Promise.resolve(window.CCT.embedFigure || page.figure).then(function (figure) {
     page.figure = figure;
-    return window.CCT.draw(chart, figure, { select: select });
+    return redraw();
   }).then(function () {
     if (page.selected) { select(page.selected, true); window.CCT.focusDate(chart, page.selected.slice(0, 10)); }
     report();
   });
   if (window.matchMedia) {
-    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', function () {
-      window.CCT.draw(chart, page.figure, { select: select });
-    });
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', redraw);
   }
 })();

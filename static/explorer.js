@@ -19,13 +19,27 @@
     if (value === null || value === undefined || value === '') u.searchParams.delete(name);
     else u.searchParams.set(name, value);
     history[push ? 'pushState' : 'replaceState']({}, '', u.pathname + '?' + u.searchParams.toString());
+    syncLangLink();
+  }
+
+  /* The URL is the one state (filters, search, zoom, links toggle, open event); the language
+     link always carries all of it. */
+  var langLink = document.querySelector('a.lang-switch');
+  function syncLangLink() {
+    if (!langLink) return;
+    var u = currentUrl();
+    u.searchParams.set('lang', langLink.getAttribute('hreflang'));
+    langLink.href = u.pathname + '?' + u.searchParams.toString();
   }
 
   /* ---- detail panel ---- */
   function eventDate(id) { return id.slice(0, 10); }
 
+  var opener = null;  // where focus goes back when the panel closes (the link or list item that opened it)
+
   function select(id, opts) {
     opts = opts || {};
+    if (opts.opener) opener = opts.opener;
     return fetch(page.panel_url.replace('{id}', encodeURIComponent(id)))
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
       .then(function (html) {
@@ -48,12 +62,22 @@
   }
 
   function closeDetail(fromHistory) {
+    var hadFocus = detail.contains(document.activeElement);
     detail.hidden = true;
     resizeChart();
     detailBody.textContent = '';
     markListItem(null);
     window.CCT.clearFocus(chart);
     if (!fromHistory) setParam('event', null, true);
+    if (hadFocus || !fromHistory) {
+      var back = opener && document.contains(opener) ? opener : null;
+      if (!back) {  // the list item of the event, if the list still shows it
+        var last = currentUrl().searchParams.get('event');
+        back = last ? document.querySelector('#event-list a.event-link[data-id="' + CSS.escape(last) + '"]') : null;
+      }
+      if (back) back.focus();
+    }
+    opener = null;
   }
 
   function markListItem(id) {
@@ -71,7 +95,8 @@
     var a = ev.target.closest && ev.target.closest('a.event-link');
     if (!a || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey || ev.button !== 0) return;
     ev.preventDefault();
-    select(a.getAttribute('data-id'));
+    // a link inside the panel keeps the first opener: Esc goes back to where the reader started
+    select(a.getAttribute('data-id'), { opener: detail.contains(a) ? null : a });
   });
 
   /* ---- chart ---- */
@@ -88,6 +113,7 @@
       u.searchParams.set('x0', String(r[0]).slice(0, 10));
       u.searchParams.set('x1', String(r[1]).slice(0, 10));
       history.replaceState({}, '', u.pathname + '?' + u.searchParams.toString());
+      syncLangLink();
       document.getElementById('reset-view').hidden = false;
     }
   };
@@ -132,12 +158,17 @@
   }
 
   function swapFrom(doc, opts) {
-    var ids = ['event-list', 'count'];
+    var ids = ['event-list', 'count', 'zoom-empty'];
     ids.forEach(function (id) {
       var fresh = doc.getElementById(id);
       var old = document.getElementById(id);
-      if (fresh && old) old.innerHTML = fresh.innerHTML;
+      if (fresh && old) { old.innerHTML = fresh.innerHTML; old.hidden = fresh.hidden; }
     });
+    // the server's inline errors (an invalid date, from after to, an unknown key): shown, never skipped
+    var oldErrors = document.getElementById('view-errors');
+    var freshErrors = doc.getElementById('view-errors');
+    if (oldErrors) oldErrors.remove();
+    if (freshErrors) document.getElementById('main').insertBefore(document.importNode(freshErrors, true), document.getElementById('filters-box'));
     var legend = doc.querySelector('.chart-legend');
     if (legend) document.querySelector('.chart-legend').innerHTML = legend.innerHTML;
     var dl = doc.querySelector('.downloads');
@@ -172,11 +203,17 @@
     loading = new AbortController();
     document.getElementById('results').setAttribute('aria-busy', 'true');
     return fetch(url, { signal: loading.signal, headers: { Accept: 'text/html' } })
-      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, text: t }; }); })
+      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, status: r.status, text: t }; }); })
       .then(function (res) {
         var doc = new DOMParser().parseFromString(res.text, 'text/html');
-        if (!res.ok) { window.location.href = url; return; }
-        return swapFrom(doc, opts).then(function () {
+        if (!res.ok && res.status !== 400) { window.location.href = url; return; }
+        var invalid = res.status === 400;  // the page with its inline errors: the form as the server shows it
+        return swapFrom(doc, { replaceForm: opts.replaceForm || invalid }).then(function () {
+          syncLangLink();
+          if (invalid) {
+            var field = form.querySelector('[aria-invalid="true"]');
+            if (field) field.focus();
+          }
           var sel = new URL(url, location.href).searchParams.get('event');
           if (sel) select(sel, { fromHistory: true, noFocus: true }); else if (!detail.hidden) closeDetail(true);
         });
@@ -187,26 +224,30 @@
 
   function apply() {
     var params = formQuery();
-    var sel = currentUrl().searchParams.get('event');
-    if (sel) params.set('event', sel);
+    var now = currentUrl().searchParams;
+    // a filter change keeps the rest of the state: the open event and the zoom
+    ['event', 'x0', 'x1'].forEach(function (name) { if (now.get(name)) params.set(name, now.get(name)); });
     var url = '/?' + params.toString();
     history.pushState({}, '', url);
     return load(url);
   }
 
   window.CCT.watchFilters(form, apply);
-  window.addEventListener('popstate', function () { load(location.href, { replaceForm: true }); });
+  window.addEventListener('popstate', function () { syncLangLink(); load(location.href, { replaceForm: true }); });
 
   /* ---- embed dialog: the current view, without the selected event ---- */
   window.CCT.embedDialog(page.strings, function () {
     var params = currentUrl().searchParams;
     params.delete('event');
-    return { src: page.base + '/embed?' + params.toString(), script: page.base + '/static/embed.js' };
+    params.set('lang', lang);
+    return { src: page.base + '/embed?' + params.toString(), script: page.base + '/static/embed.js',
+             height: page.embed_height };
   });
 
   drawChart().then(function () {
     if (page.selected && chartView.shown()) window.CCT.focusDate(chart, eventDate(page.selected));
   });
   if (page.selected) markListItem(page.selected);
+  syncLangLink();
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawChart);
 })();

@@ -549,7 +549,8 @@
   window.CCT.embedDialog(page.strings, function () {
     var root = page.base ? page.base.replace(/\/+$/, '') + '/' : new URL(st.root || './', location.href).href;
     var filters = state ? filterQuery(state).toString() : '';
-    return { src: root + st.embed[lang] + (filters ? '?' + filters : ''), script: root + 'static/embed.js' };
+    return { src: root + st.embed[lang] + (filters ? '?' + filters : ''), script: root + 'static/embed.js',
+             height: page.embed_height };
   });
 
   /* ---- start: load events.json, restore the URL's view ---- */

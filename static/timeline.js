@@ -35,6 +35,7 @@
     }
     return {
       responsive: true, displaylogo: false, scrollZoom: false,
+      showLink: false, showSendToCloud: false, showEditInChartStudio: false, showSources: false,
       modeBarButtonsToRemove: ['lasso2d', 'select2d', 'autoScale2d'],
       modeBarButtonsToAdd: buttons,
       toImageButtonOptions: { format: 'png', filename: filename, scale: 2 }
@@ -123,7 +124,7 @@
       var c = codes();
       var frame = '<iframe src="' + c.src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
         '" title="' + document.querySelector('h1').textContent.trim().replace(/"/g, '&quot;') +
-        '" width="100%" height="520" style="border:0;max-width:100%" loading="lazy"';
+        '" width="100%" height="' + (c.height || 560) + '" style="border:0;max-width:100%" loading="lazy"';
       document.getElementById('embed-code-iframe').value = frame + '></iframe>';
       document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
         c.script + '" async></' + 'script>';
@@ -174,8 +175,7 @@
     form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
     form.addEventListener('change', function (ev) {
       if (ev.target.id === 'q') return;
-      if ((ev.target.id === 'from' || ev.target.id === 'to') && !ev.target.checkValidity()) return;
-      apply();
+      apply();  // an invalid date too: the server answers with the message beside the field
     });
     form.addEventListener('input', function (ev) {
       if (ev.target.id !== 'q') return;

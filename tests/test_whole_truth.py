@@ -208,3 +208,19 @@ def test_event_page_shows_updates_documents_and_a_correct_apa_date(api, store):
     listing = api.get("/", params={"status": "reported"}).text
     assert '<span class="badge reported">Reported</span>' in listing  # a label, capitalised like the others
     assert re.search(r'value="reported" checked>\s*Reported', listing)
+
+
+def test_openapi_is_valid_and_typed(api):
+    from openapi_spec_validator import validate
+
+    doc = api.get("/openapi.json").json()
+    validate(doc)
+    schemas = doc["components"]["schemas"]
+    assert {"EventOut", "EventPage", "EventDetail", "Facets", "Taxonomy", "Problem", "OEmbed"} <= set(schemas)
+    ok = doc["paths"]["/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert {"$ref": "#/components/schemas/EventPage"} in ok["anyOf"]  # or TimelineJS, with format=timelinejs
+    bad = doc["paths"]["/events"]["get"]["responses"]["400"]["content"]["application/problem+json"]["schema"]
+    assert bad == {"$ref": "#/components/schemas/Problem"}
+    # the schema describes what the API really sends: every field of a served event is in it
+    event = api.get("/events", params={"limit": 1}).json()["events"][0]
+    assert set(event) == set(schemas["EventOut"]["properties"])

@@ -320,7 +320,7 @@ def embed(request: Request) -> Response:
         page_data = {"figure": view["figure"], "lang": lang, "base": base_url(request), "explorer": explorer_url,
                      **_url_templates(lang),
                      "selected": selected.id if selected else None,
-                     "theme": params.theme, "strings": {k: t(k, lang) for k in ("close",)}}
+                     "theme": params.theme, "height": params.height, "strings": {k: t(k, lang) for k in ("close",)}}
         body = request.app.state.jinja.get_template("embed.html").render(
             **_globals(request, lang), **view,
             title=params.title or t("site_title", lang), theme=params.theme,

@@ -57,10 +57,12 @@
     select(a.getAttribute('data-id'));
   });
 
+  /* The embed fills its frame; the frame's height is the embed's `height` (page.height): that is
+     what the loader (embed.js) is told, whatever opens inside the frame. */
   var last = 0;
   function report() {
-    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (h === last || window.parent === window) return;
+    var h = page.height;
+    if (!h || h === last || window.parent === window) return;
     last = h;
     window.parent.postMessage({ type: 'cct:resize', height: h }, '*');
   }

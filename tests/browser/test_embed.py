@@ -73,14 +73,16 @@ def test_embed_renders_resizes_and_shows_only_the_filtered_events(page, server, 
     assert frame.locator(POINTS).count() == n
     assert frame.locator("#event-list li.event").count() == n
     assert frame.locator("h1").inner_text() == "China's answers"
-    # the loader resized the iframe to the frame's content height
+    # the loader sized the iframe to the embed's height, which its content fills exactly
     page.wait_for_selector("iframe#timeline[data-cct-resized='true']")
-    content = frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+    content = frame.evaluate("Math.ceil(document.documentElement.scrollHeight)")
     height = page.evaluate("document.getElementById('timeline').getBoundingClientRect().height")
-    assert height != 300 and abs(height - content) <= 2
-    # opening the event list grows the frame
+    assert height == 560 and abs(height - content) <= 2
+    # the list opens inside the frame: the host article does not grow
     frame.locator("#event-list summary").click()
-    page.wait_for_function(f"() => document.getElementById('timeline').getBoundingClientRect().height > {height + 50}")
+    frame.wait_for_selector("#event-list[open] li.event")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.getElementById('timeline').getBoundingClientRect().height") == height
     shot(page, "embed-in-article")
     # the explorer link opens the same view
     href = frame.locator("#explorer-link").get_attribute("href")

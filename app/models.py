@@ -97,7 +97,7 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
     "eu-regulation": (r"^(Commission |Council )?(Delegated |Implementing )?Regulation \(EU\) \d{4}/\d{1,5}$",
                       "Commission Delegated Regulation (EU) 2025/2003"),
     "nl-staatscourant": (r"^Stcrt\. \d{4}, \d{1,6}$", "Stcrt. 2023, 18212"),
-    "jp-ordinance": (r"^.+(省令|政令)第\d{1,3}号$", "令和5年経済産業省令第25号"),
+    "jp-ordinance": (r"^.+(省令|政令)第\d{1,3}号$", "令和<year>年経済産業省令第<n>号"),
     "official-notice": (r"^.{3,200}$", "BIS 'is-informed' letter"),
 }
 

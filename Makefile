@@ -47,6 +47,7 @@ validate: $(BIN)/timeline
 
 schema: $(BIN)/timeline
 	$(BIN)/timeline schema > timeline_data/schema.json
+	$(BIN)/timeline schema --story > timeline_data/story.schema.json
 
 # Benchmarks (need wrk, nginx and Chromium; see README "Tests and benchmarks"). Not part of `make test`.
 bench: $(BIN)/timeline vendor $(TIMELINEJS)

@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app import query as q
-from app.apimodels import EventDetail, EventsJSON, Facets, Problem
+from app.apimodels import EventDetail, EventsJSON, Facets, Problem, StoryBrief, StoryOut, TimelineJSDocument
 from app.models import Taxonomy
 from app.httpcache import prepare, send
 from app.params import (DEFAULT_LIMIT, EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor,
                         parse_partial_date)
+from app.stories import story_brief, story_json, story_timelinejs
 from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, changes_feed, event_json, json_bytes
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
 
@@ -210,6 +211,49 @@ def changes_atom(request: Request, params: Annotated[ChangesParams, Query()]) ->
         base = base_url(request)
         self_url = f"{base}/changes.atom" + (f"?{request.url.query}" if request.url.query else "")
         return prepare(changes_feed(snap, base, params.lang, self_url, since), "application/atom+xml; charset=utf-8")
+
+    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    return send(request, prepared, cache_control(request))
+
+
+class StoryParams(BaseModel):
+    format: Literal["json", "timelinejs"] = Field("json", description="json, or timelinejs: a TimelineJS3 document "
+                                                                      "with one slide per step")
+    lang: Literal["en", "zh"] = Field("en", description="Language of the TimelineJS document (JSON carries both).")
+
+
+@router.get(
+    "/stories",
+    summary="Stories",
+    description="The guided narratives through the timeline: id, title, introduction, number of steps, links.",
+    responses={200: {"description": "The stories.", "model": list[StoryBrief]}, **ERRORS},
+)
+def list_stories(request: Request) -> Response:
+    snap = snapshot(request)
+    prepared = prepared_cache(request).get_or_build(cache_key(request), lambda: prepare(
+        json_bytes([story_brief(base_url(request), s) for s in snap.stories]), "application/json"))
+    return send(request, prepared, cache_control(request))
+
+
+@router.get(
+    "/stories/{story_id}",
+    summary="One story",
+    description="A story with its steps resolved (each step's event title, date and links, its zoom range). "
+    "`format=timelinejs` gives a TimelineJS3 document with one slide per step.",
+    responses={200: {"description": "The story.", "model": StoryOut | TimelineJSDocument}, 404: PROBLEM, **ERRORS},
+)
+def get_story(request: Request, story_id: Annotated[str, Path(max_length=100)],
+              params: Annotated[StoryParams, Query()]) -> Response:
+    snap = snapshot(request)
+    story = snap.story(story_id)
+    if story is None:
+        raise ProblemError(404, f"no story with id {story_id!r}", "story_id")
+
+    def build():
+        base = base_url(request)
+        data = (story_timelinejs(snap, story, base, params.lang) if params.format == "timelinejs"
+                else story_json(snap, story, base))
+        return prepare(json_bytes(data), "application/json")
 
     prepared = prepared_cache(request).get_or_build(cache_key(request), build)
     return send(request, prepared, cache_control(request))

@@ -126,3 +126,40 @@ class TimelineJSDocument(BaseModel):
 
 # /events answers application/json in two shapes: a page (json), or TimelineJS (format=timelinejs)
 EventsJSON = EventPage | TimelineJSDocument
+
+
+class StoryBrief(BaseModel):
+    id: str
+    title: Text
+    introduction: Text
+    steps: int = Field(description="number of steps")
+    url: str = Field(description="the story's page")
+    api_url: str
+
+
+class StoryZoom(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+
+class StoryStepOut(BaseModel):
+    number: int
+    event: str
+    narrative: Text
+    zoom: StoryZoom
+    links: Literal["thread", "all", "none"]
+    event_date: dt.date
+    event_title: Text
+    event_url: str
+    url: str = Field(description="the story's page, opened at this step")
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: Text
+    introduction: Text
+    closing: Text
+    url: str
+    steps: list[StoryStepOut]

@@ -33,7 +33,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     span = f"{snap.events[0].date}..{snap.events[-1].date}" if snap.events else "empty"
     print(
         f"ok: {len(snap.events)} events ({status['official']} official, {status['reported']} reported), "
-        f"{span}, hash {snap.content_hash}"
+        f"{len(snap.stories)} stories, {span}, hash {snap.content_hash}"
     )
     if args.verbose:
         print("by year:  " + ", ".join(f"{y}: {n}" for y, n in sorted(years.items())))
@@ -66,9 +66,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from app.schema import event_schema
+    from app.schema import event_schema, story_schema
 
-    print(json.dumps(event_schema(_data_dir(args.data)), indent=2, ensure_ascii=False))
+    schema = story_schema() if args.story else event_schema(_data_dir(args.data))
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("schema", help="print the JSON Schema of an event file")
     p.add_argument("--data", help="data folder whose taxonomy fills the enums")
+    p.add_argument("--story", action="store_true", help="the schema of a story file instead")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("serve", help="run the web app with uvicorn")

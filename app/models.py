@@ -339,3 +339,47 @@ class Term(Strict):
 
 class Glossary(Strict):
     terms: dict[Key, Term]
+
+
+# --- stories ----------------------------------------------------------------------------
+
+
+class Zoom(Strict):
+    start: dt.date = Field(alias="from", description="first day shown")
+    end: dt.date = Field(alias="to", description="last day shown")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Zoom":
+        if self.end <= self.start:
+            raise ValueError(f"zoom 'to' {self.end} is not after 'from' {self.start}")
+        return self
+
+
+class StoryStep(Strict):
+    """One step of a story: an event of the store and what the reader should see in it."""
+
+    event: EventId = Field(description="id of an event of the store")
+    narrative: Text = Field(description="a short narrative, saying nothing the event's sources do not")
+    zoom: Zoom | None = Field(None, description="date range the chart shows at this step (default: a year around the event)")
+    links: Literal["thread", "all", "none"] = Field("thread", description="which action-reaction links to draw: "
+                                                                          "this event's thread, all, or none")
+
+
+class Story(Strict):
+    """A guided narrative through the timeline (timeline_data/stories/<id>.yaml)."""
+
+    id: Key = Field(description="equals the file stem")
+    title: Text
+    introduction: Text
+    closing: Text
+    steps: Annotated[list[StoryStep], Field(min_length=6, max_length=40)]
+
+    @field_validator("steps")
+    @classmethod
+    def _distinct(cls, steps: list[StoryStep]) -> list[StoryStep]:
+        ids = [s.event for s in steps]
+        if len(set(ids)) != len(ids):
+            raise ValueError("an event appears twice in the story")
+        return steps

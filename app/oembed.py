@@ -27,11 +27,12 @@ DEFAULT_HEIGHT = EMBED_HEIGHT
 MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 150, 2000
 # View parameters an explorer URL may carry into the embed; anything else is dropped.
 VIEW_KEYS = {"from", "to", "actor", "category", "technology", "side", "entity", "q", "significance", "status",
-             "sort", "lang", "x0", "x1", "connectors", "event"}
+             "sort", "lang", "x0", "x1", "connectors", "event", "updated_since"}
 
 
-def _embed_target(request: Request, url: str) -> tuple[list[tuple[str, str]], str]:
-    """The embed query and a title for an explorer or event URL of this site; 404 otherwise."""
+def _embed_target(request: Request, url: str) -> tuple[str, list[tuple[str, str]], str]:
+    """The embed path, its query and a title for an explorer, event or story URL of this site;
+    404 otherwise."""
     base = urlsplit(base_url(request))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.netloc.lower() != base.netloc.lower():
@@ -40,16 +41,24 @@ def _embed_target(request: Request, url: str) -> tuple[list[tuple[str, str]], st
     lang = dict(items).get("lang", "en") if dict(items).get("lang") in ("en", "zh") else "en"
     path = parts.path.rstrip("/") or "/"
     if path in ("/", "/embed"):
-        return items, t("site_title", lang)
+        return "/embed", items, t("site_title", lang)
+    for prefix in ("/story/", "/embed/story/"):
+        if path.startswith(prefix) and "/" not in path[len(prefix):]:
+            story = snapshot(request).story(path[len(prefix):])
+            if story is None:
+                raise ProblemError(404, f"no story at {parts.path!r}", "url")
+            step = dict(parse_qsl(parts.query)).get("step")
+            keep = [("lang", lang)] + ([("step", step)] if step and step.isdigit() else [])
+            return f"/embed/story/{story.id}", keep, story.title.get(lang)
     prefix = "/event/"
     if path.startswith(prefix) and "/" not in path[len(prefix):]:
         event = snapshot(request).get(path[len(prefix):])
         if event is None:
             raise ProblemError(404, f"no event at {parts.path!r}", "url")
         window = dt.timedelta(days=365)
-        return ([("lang", lang), ("event", event.id), ("x0", (event.date - window).isoformat()),
-                 ("x1", (event.date + window).isoformat())], event.title.get(lang))
-    raise ProblemError(404, "url is not an explorer or event page of this site", "url")
+        return ("/embed", [("lang", lang), ("event", event.id), ("x0", (event.date - window).isoformat()),
+                           ("x1", (event.date + window).isoformat())], event.title.get(lang))
+    raise ProblemError(404, "url is not an explorer, event or story page of this site", "url")
 
 
 def _xml_bytes(body: dict) -> bytes:
@@ -82,14 +91,14 @@ def oembed(
     format: Annotated[Literal["json", "xml"], Query(description="Response format.")] = "json",
 ) -> Response:
     def build():
-        items, title = _embed_target(request, url)
+        path, items, title = _embed_target(request, url)
         width = min(DEFAULT_WIDTH, maxwidth or DEFAULT_WIDTH)
         # The embed fills its frame exactly (a compact layout under 380 px keeps the chart, its
         # date axis and the credit), so the frame's height is the embed's height.
         height = min(maxheight or DEFAULT_HEIGHT, max(MIN_EMBED_HEIGHT, min(DEFAULT_HEIGHT, maxheight or DEFAULT_HEIGHT)))
         query = [(k, v) for k, v in items if k != "height"] + [("height", str(height))]
         base = base_url(request)
-        src = f"{base}/embed?{urlencode(query)}"
+        src = f"{base}{path}?{urlencode(query)}"
         iframe = (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="{width}" '
                   f'height="{height}" style="border:0;max-width:100%" loading="lazy"></iframe>')
         body = {

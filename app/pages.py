@@ -22,6 +22,7 @@ from app.models import Event
 from app.params import FilterParams, ProblemError, parse_partial_date
 from app.renderers import event_jsonld, json_for_script
 from app.store import Snapshot
+from app.stories import story_json
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, settings, snapshot
 
 router = APIRouter(include_in_schema=False)
@@ -86,6 +87,8 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "tax": snap.taxonomy,
         "side_of": snap.side_of,
         "scheduled_of": snap.scheduled,
+        "stories_of": snap.stories_of,
+        "stories": snap.stories,
         "reviewed_through": snap.taxonomy.reviewed_through,
         "base": base_url(request),
         "updated": (snap.last_event_date or dt.date.today()),
@@ -394,3 +397,56 @@ def event_page(request: Request, event_id: str) -> Response:
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 
     return _page_response(request, lang, build)
+
+
+def _story_page(request: Request, story_id: str, embed: bool) -> Response:
+    lang = _lang(request)
+
+    def build():
+        for name in request.query_params.keys():
+            if name not in ("lang", "step") + (("theme", "height") if embed else ()):
+                raise ProblemError(400, t("unknown_param", lang, name=name, known="lang, step" + (", theme, height" if embed else "")), name)
+        snap = snapshot(request)
+        story = snap.story(story_id)
+        if story is None:
+            raise ProblemError(404, t("no_such_story", lang, id=story_id))
+        step = request.query_params.get("step", "1")
+        if not step.isdigit() or not 1 <= int(step) <= len(story.steps):
+            raise ProblemError(400, t("bad_step", lang, n=len(story.steps)), "step")
+        theme = request.query_params.get("theme", "auto")
+        if theme not in ("light", "dark", "auto"):
+            raise ProblemError(400, f"theme: light, dark or auto", "theme")
+        height = request.query_params.get("height", str(EMBED_HEIGHT))
+        if not height.isdigit() or not 150 <= int(height) <= 2000:
+            raise ProblemError(400, "height: 150-2000", "height")
+        events = [snap.get(s.event) for s in story.steps]
+        ordered = sorted(events, key=lambda e: (e.date, e.id))
+        base = base_url(request)
+        figure = figure_dict(snap, ordered, lang, height=max(int(height) - 230, 160) if embed else 380,
+                             rangeslider=False)
+        data = story_json(snap, story, base)
+        page_data = {"figure": figure, "lang": lang, "story": data, "step": int(step), "embed": embed,
+                     "height": int(height), "base": base, "embed_height": EMBED_HEIGHT,
+                     "strings": {k: t(k, lang) for k in ("step_of", "previous", "next", "copy", "copied")}}
+        steps = [{"n": i + 1, "event": e, "narrative": s.narrative.get(lang), "zoom": data["steps"][i]["zoom"],
+                  "links": s.links} for i, (s, e) in enumerate(zip(story.steps, events))]
+        view_url = f"{base}/story/{story.id}?lang={lang}"
+        body = request.app.state.jinja.get_template("story.html").render(
+            **_globals(request, lang), story=story, steps=steps, step=int(step), embed=embed, theme=theme,
+            preview=preview_html(figure), chart_height=figure["layout"]["height"], view_url=view_url,
+            other_lang_query=urlencode([("lang", "en" if lang == "zh" else "zh"), ("step", step)]),
+            page_json=json_for_script(page_data),
+        )
+        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+
+    return _page_response(request, lang, build)
+
+
+@router.get("/story/{story_id}")
+def story_page(request: Request, story_id: str) -> Response:
+    return _story_page(request, story_id, embed=False)
+
+
+@router.get("/embed/story/{story_id}")
+def story_embed(request: Request, story_id: str) -> Response:
+    return _story_page(request, story_id, embed=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from app import yamlfile
-from app.models import Event, Taxonomy
+from app.models import Event, Story, Taxonomy
 from app.store import TAXONOMY_FILE
 
 
@@ -24,4 +24,12 @@ def event_schema(data_dir: Path) -> dict[str, Any]:
     related["relation"] = {**related["relation"], "enum": sorted(taxonomy.relations)}
     for key in ("category",):
         props[key].pop("pattern", None)
+    return schema
+
+
+def story_schema() -> dict[str, Any]:
+    """JSON Schema for story files (timeline_data/stories/<id>.yaml)."""
+    schema = Story.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Chip Controls Timeline story"
     return schema

@@ -25,7 +25,7 @@ from typing import Mapping
 from pydantic import ValidationError
 
 from app import snapcache, yamlfile
-from app.models import Event, Taxonomy
+from app.models import Event, Story, Taxonomy
 from app.textindex import TextIndex
 from app.yamlfile import Problem
 
@@ -33,6 +33,7 @@ log = logging.getLogger("timeline.store")
 
 TAXONOMY_FILE = "taxonomy.yaml"
 EVENTS_DIR = "events"
+STORIES_DIR = "stories"
 
 
 class StoreError(Exception):
@@ -56,6 +57,7 @@ class Snapshot:
     loaded_at: dt.datetime
     files: Mapping[str, str]  # event id -> path relative to the data folder
     precomputed_text: TextIndex | None = field(default=None, repr=False, compare=False)  # from the cache
+    stories: tuple[Story, ...] = ()  # sorted by id
     by_id: Mapping[str, int] = field(init=False)
     index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
     text_index: TextIndex = field(init=False, repr=False, compare=False)  # full text, both languages
@@ -85,6 +87,13 @@ class Snapshot:
         }))
         set_(self, "text_index", self.precomputed_text or TextIndex([_search_text(e) for e in self.events]))
         set_(self, "inverse_related", MappingProxyType({k: tuple(v) for k, v in inverse.items()}))
+
+    def story(self, story_id: str) -> Story | None:
+        return next((s for s in self.stories if s.id == story_id), None)
+
+    def stories_of(self, event_id: str) -> list[tuple[Story, int]]:
+        """The stories that step through an event, with the step's number ("Part of: …")."""
+        return [(s, i + 1) for s in self.stories for i, step in enumerate(s.steps) if step.event == event_id]
 
     def get(self, event_id: str) -> Event | None:
         i = self.by_id.get(event_id)
@@ -207,17 +216,18 @@ def _load_snapshot(folder: Path, cache_dir: Path | None) -> Snapshot:
         raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
     events_dir = folder / EVENTS_DIR
     paths = _event_files(events_dir)
-    key = snapcache.fingerprint(folder, paths) if cache_dir is not None else ""
+    key = snapcache.fingerprint(folder, paths + [str(p) for p in _story_files(folder)]) if cache_dir is not None else ""
     cached = snapcache.read(cache_dir, folder, key)
     if cached is not None:
-        blob, taxonomy, content_hash, files, text_index = cached
+        blob, taxonomy, content_hash, files, text_index, stories = cached
         return Snapshot(events=snapcache.decode_events(blob), taxonomy=taxonomy, content_hash=content_hash,
                         loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files),
-                        precomputed_text=text_index)
+                        precomputed_text=text_index, stories=stories)
     snapshot = _validate(folder, [Path(p) for p in paths], problems)
     if cache_dir is not None:
         snapcache.write(cache_dir, folder, key, (snapcache.encode_events(snapshot.events), snapshot.taxonomy,
-                                                 snapshot.content_hash, dict(snapshot.files), snapshot.text_index))
+                                                 snapshot.content_hash, dict(snapshot.files), snapshot.text_index,
+                                                 snapshot.stories))
     return snapshot
 
 
@@ -275,6 +285,7 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
                 line, col = located.position(("related", i, "id"))
                 problems.append(Problem(display, line, col, f"related[{i}].id", f"no event with id {link.id!r}"))
 
+    stories = _load_stories(folder, files, problems, digest)
     if problems or taxonomy is None:
         raise StoreError(problems)
     events.sort(key=lambda e: (e.date, e.id))
@@ -284,7 +295,44 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
         content_hash=digest.hexdigest()[:20],
         loaded_at=dt.datetime.now(dt.timezone.utc),
         files=MappingProxyType(files),
+        stories=tuple(sorted(stories, key=lambda s: s.id)),
     )
+
+
+def _story_files(folder: Path) -> list[Path]:
+    stories_dir = folder / STORIES_DIR
+    return sorted(stories_dir.glob("*.y*ml")) if stories_dir.is_dir() else []
+
+
+def _load_stories(folder: Path, event_files: Mapping[str, str], problems: list[Problem], digest) -> list[Story]:
+    """Every story file, validated like an event file; each step's event must exist."""
+    stories: list[Story] = []
+    for path in _story_files(folder):
+        display = str(path)
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            located = yamlfile.load(path, display)
+        except yamlfile.YamlFileError as exc:
+            problems.append(exc.problem)
+            continue
+        if not isinstance(located.data, dict):
+            problems.append(Problem(display, 1, 1, "", "a story file must be a mapping of fields"))
+            continue
+        try:
+            story = Story.model_validate(located.data)
+        except ValidationError as exc:
+            problems.extend(_validation_problems(exc, located, display))
+            continue
+        if story.id != path.stem:
+            line, col = located.position(("id",))
+            problems.append(Problem(display, line, col, "id", f"id {story.id!r} must equal the file name {path.stem!r}"))
+            continue
+        for i, step in enumerate(story.steps):
+            if step.event not in event_files:
+                line, col = located.position(("steps", i, "event"))
+                problems.append(Problem(display, line, col, f"steps[{i}].event", f"no event with id {step.event!r}"))
+        stories.append(story)
+    return stories
 
 
 class StoreHolder:

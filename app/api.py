@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app import query as q
-from app.apimodels import EventDetail, EventsJSON, Facets, Problem, StoryBrief, StoryOut, TimelineJSDocument
+from app.apimodels import EventDetail, EventsJSON, Facets, Problem, StoryBrief, StoryOut, TermOut, TimelineJSDocument
 from app.models import Taxonomy
 from app.httpcache import prepare, send
 from app.params import (DEFAULT_LIMIT, EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor,
                         parse_partial_date)
+from app.glossary import terms_used
 from app.stories import story_brief, story_json, story_timelinejs
 from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, changes_feed, event_json, json_bytes
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
@@ -256,4 +257,39 @@ def get_story(request: Request, story_id: Annotated[str, Path(max_length=100)],
         return prepare(json_bytes(data), "application/json")
 
     prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    return send(request, prepared, cache_control(request))
+
+
+def _term_json(snap, key: str, base: str) -> dict:
+    term = snap.glossary.terms[key]
+    return {"id": key, **term.model_dump(mode="json"), "url": f"{base}/glossary#t-{key}",
+            "events": terms_used(snap).get(key, [])}
+
+
+@router.get(
+    "/terms",
+    summary="Glossary",
+    description="Every term of the glossary: canonical English and Chinese names, variants not used, acronym, a "
+    "neutral definition in both languages, sources, and the ids of the events whose text uses it.",
+    responses={200: {"description": "The terms.", "model": list[TermOut]}, **ERRORS},
+)
+def list_terms(request: Request) -> Response:
+    snap = snapshot(request)
+    base = base_url(request)
+    prepared = prepared_cache(request).get_or_build(cache_key(request), lambda: prepare(json_bytes(
+        [_term_json(snap, k, base) for k in (snap.glossary.terms if snap.glossary else {})]), "application/json"))
+    return send(request, prepared, cache_control(request))
+
+
+@router.get(
+    "/terms/{term_id}",
+    summary="One term",
+    responses={200: {"description": "The term.", "model": TermOut}, 404: PROBLEM, **ERRORS},
+)
+def get_term(request: Request, term_id: Annotated[str, Path(max_length=100)]) -> Response:
+    snap = snapshot(request)
+    if not snap.glossary or term_id not in snap.glossary.terms:
+        raise ProblemError(404, f"no term with id {term_id!r}", "term_id")
+    prepared = prepared_cache(request).get_or_build(cache_key(request), lambda: prepare(
+        json_bytes(_term_json(snap, term_id, base_url(request))), "application/json"))
     return send(request, prepared, cache_control(request))

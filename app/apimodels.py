@@ -12,7 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import Event, Text
+from app.models import Event, Term, Text
+
+
+class InForceState(BaseModel):
+    """With as_of: the measure's state that day (app/inforce.py)."""
+
+    state: Literal["in-force", "suspended", "ended", "superseded", "reversed"]
+    since: dt.date = Field(description="when it took effect (in-force) or entered this state")
+    by: str | None = Field(description="the event that suspended, superseded or reversed it")
 
 
 class EventOut(Event):
@@ -25,6 +33,7 @@ class EventOut(Event):
         description="date fields after the sources' review date: only scheduled, not known to have happened")
     url: str = Field(description="the event's page")
     api_url: str = Field(description="this event in the API")
+    state: InForceState | None = Field(None, description="only with as_of: the state on that day")
 
 
 class LinkedEvent(BaseModel):
@@ -163,3 +172,13 @@ class StoryOut(BaseModel):
     closing: Text
     url: str
     steps: list[StoryStepOut]
+
+
+class TermOut(Term):
+    """A glossary term as /terms serves it."""
+
+    model_config = ConfigDict(title="TermOut", extra="forbid", frozen=True)
+
+    id: str
+    url: str = Field(description="the term on /glossary")
+    events: list[str] = Field(description="ids of the events whose text uses the term")

@@ -52,6 +52,10 @@ _ID = r"\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*"
 _EVENT = re.compile(rf"^/event/({_ID})/?$")
 _PANEL = re.compile(rf"^/event/({_ID})/panel$")
 _EVENT_JSON = re.compile(rf"^/events/({_ID})$")
+_KEY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_STORY = re.compile(rf"^/story/({_KEY})/?$")
+_STORY_EMBED = re.compile(rf"^/embed/story/({_KEY})/?$")
+_STORY_JSON = re.compile(rf"^/stories/({_KEY})$")
 _TAG = re.compile(r"<(a|link|meta|script|form|iframe|img|area|source)\b[^>]*>", re.I)
 _ATTR = re.compile(r'(\s)(href|src|action|content)="([^"]*)"', re.I)
 _PAGE_DATA = re.compile(r'(<script type="application/json" id="page-data">)(.*?)(</script>)', re.S)
@@ -106,6 +110,11 @@ def panel_file(event_id: str, lang: str) -> str:
     return f"event/{event_id}/panel.{lang}.html"
 
 
+def story_file(story_id: str, lang: str, embed: bool = False) -> str:
+    prefix = "embed/story" if embed else "story"
+    return f"{prefix}/{story_id}/index.html" if lang == "en" else f"{prefix}/{story_id}/zh/index.html"
+
+
 def data_file(ext: str, lang: str) -> str:
     return f"events.{ext}" if lang == "en" or ext == "json" else f"events.zh.{ext}"
 
@@ -126,6 +135,14 @@ def route(path: str, query: str, default_lang: str = "en") -> tuple[str, list[tu
         return panel_file(m[1], lang), []
     if m := _EVENT_JSON.match(path):
         return f"events/{m[1]}.json", []
+    if m := _STORY.match(path):
+        return story_file(m[1], lang), [(k, v) for k, v in rest if k == "step"]
+    if m := _STORY_EMBED.match(path):
+        return story_file(m[1], lang, embed=True), [(k, v) for k, v in rest if k == "step"]
+    if m := _STORY_JSON.match(path):
+        return f"stories/{m[1]}.json", []
+    if path == "/stories":
+        return "stories.json", []
     if path in ("/events", "/events.json", "/docs", "/openapi.json"):
         return "events.json", []  # a static site's API is its data files
     for ext in FLAT:
@@ -310,6 +327,16 @@ class Exporter:
             self.problems.append(f"{file}: embed-frame.js script tag not found")
         return html
 
+    def story_page(self, html: str, file: str, lang: str) -> str:
+        def data(d: dict) -> dict:
+            # the embed dialog's code: the exported embed of this story (absolute with --base-url)
+            target = story_file(d["story"]["id"], lang, embed=True)
+            d["embed_src"] = f"{self.base}/{pretty(target)}" if self.base else relative(file, target)
+            d["base"] = self.base
+            return d
+
+        return self.rewrite_html(html, file, lang, data)
+
     # -- output ------------------------------------------------------------------------------
     def write(self, file: str, body: bytes | str) -> None:
         path = self.out / file
@@ -387,10 +414,18 @@ class Exporter:
                     self.write(file, self.explorer_page(html, lang))
                 elif kind == "embed":
                     self.write(file, self.embed_page(html, lang))
+                elif kind == "story":
+                    self.write(file, self.story_page(html, file, lang))
                 else:
                     self.write(file, self.rewrite_html(html, file, lang))
 
-            jobs = [plain("/taxonomy", "taxonomy.json")]
+            jobs = [plain("/taxonomy", "taxonomy.json"), plain("/stories", "stories.json")]
+            story_ids = [s["id"] for s in json.loads(await get("/stories"))]
+            jobs += [plain(f"/stories/{i}", f"stories/{i}.json") for i in story_ids]
+            for lang in LANGS:
+                jobs += [page(f"/story/{i}?lang={lang}", story_file(i, lang), lang, "story") for i in story_ids]
+                jobs += [page(f"/embed/story/{i}?lang={lang}", story_file(i, lang, embed=True), lang, "story")
+                         for i in story_ids]
             jobs += [plain(f"/changes.atom?lang={lang}", f"changes.{lang}.atom") for lang in LANGS]
             jobs += [flat(ext, lang) for lang in LANGS for ext in FLAT]
             jobs += [plain(f"/events/{i}", f"events/{i}.json") for i in ids]

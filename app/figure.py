@@ -67,7 +67,11 @@ def build_figure(
     connectors: bool = True,
     height: int = 460,
     rangeslider: bool = True,
+    muted: frozenset[str] = frozenset(),
+    as_of: dt.date | None = None,
 ) -> go.Figure:
+    """`muted`: ids drawn grey, in one trace of their own (with as_of: not in force that day);
+    `as_of`: a vertical line at that day, which the explorer lets the reader drag."""
     events = list(events)
     tax = snapshot.taxonomy
     y = _lane_positions(snapshot, events)
@@ -75,8 +79,11 @@ def build_figure(
 
     by_category: dict[str, list[Event]] = {}
     for event in events:
-        by_category.setdefault(event.category, []).append(event)
-    for key, category in tax.categories.items():
+        by_category.setdefault("muted" if event.id in muted else event.category, []).append(event)
+    groups = [(key, category.label.get(lang), category.colour) for key, category in tax.categories.items()]
+    if muted and as_of:
+        groups.append(("muted", t("not_in_force", lang, day=format_date(as_of, "day", lang)), "#a9a9a9"))
+    for key, label, colour in groups:
         members = by_category.get(key)
         if not members:
             continue
@@ -84,14 +91,14 @@ def build_figure(
             x=[e.date.isoformat() for e in members],
             y=[y[e.id] for e in members],
             mode="markers",
-            name=category.label.get(lang),
+            name=label,
             legendgroup=key,
             marker={
-                "color": category.colour,
+                "color": colour,
                 "size": [SIZES[e.significance] for e in members],
                 "symbol": ["circle" if e.status == "official" else "circle-open" for e in members],
-                "line": {"width": [1 if e.status == "official" else 2.5 for e in members], "color": category.colour},
-                "opacity": 0.92,
+                "line": {"width": [1 if e.status == "official" else 2.5 for e in members], "color": colour},
+                "opacity": 0.45 if key == "muted" else 0.92,
             },
             customdata=[
                 [e.id, _escape(format_date(e.date, e.date_precision, lang)),
@@ -160,8 +167,12 @@ def build_figure(
             "gridcolor": "rgba(128,128,128,0.25)",
             "automargin": False,
         },
-        meta={"lang": lang, "events": len(events)},
+        meta={"lang": lang, "events": len(events), **({"as_of": as_of.isoformat()} if as_of else {})},
     )
+    if as_of:
+        fig.update_layout(shapes=[{"type": "line", "name": "as-of", "xref": "x", "yref": "paper",
+                                   "x0": as_of.isoformat(), "x1": as_of.isoformat(), "y0": 0, "y1": 1,
+                                   "line": {"color": "rgba(30,120,60,0.9)", "width": 3}}])
     return fig
 
 

@@ -127,7 +127,7 @@ class Change(Strict):
 
 
 class Related(Strict):
-    """A link from this event to another, e.g. a countermeasure that responds to a rule."""
+    """A link from this event to another, e.g. a measure that a government said responds to a rule."""
 
     id: EventId = Field(description="id of the other event")
     relation: Key = Field(description="a relation key from taxonomy.yaml (responds-to, amends, ...)")
@@ -226,6 +226,8 @@ class Category(Strict):
     act: bool = Field(False, description="an official act of this category has a formal document of its own "
                                          "(a rule, listing, tariff action, law, order, announcement): "
                                          "`timeline report` counts those that cite it")
+    measure: bool = Field(False, description="an official act of this category is a measure that can be in force "
+                                             "on a date (as_of; app/inforce.py)")
 
 
 class Technology(Strict):
@@ -280,6 +282,8 @@ class EventQuery(BaseModel):
     q: str | None = None
     significance: int | None = Field(None, ge=1, le=3)
     updated_since: dt.date | None = Field(None, description="only events added or changed on or after this date")
+    as_of: dt.date | None = Field(None, description="only measures in effect on this day, in the states `state` names")
+    state: tuple[str, ...] = ()
     sort: Sort = "date"
 
     def filter_items(self) -> list[tuple[str, str]]:
@@ -297,6 +301,9 @@ class EventQuery(BaseModel):
             items.append(("significance", str(self.significance)))
         if self.updated_since:
             items.append(("updated_since", self.updated_since.isoformat()))
+        if self.as_of:
+            items.append(("as_of", self.as_of.isoformat()))
+        items.extend(("state", v) for v in self.state)
         if self.sort != "date":
             items.append(("sort", self.sort))
         return items

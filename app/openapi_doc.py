@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.inforce import STATES
 from app.models import Taxonomy
 from app.renderers import BY_EXTENSION, RENDERERS
 from app.store import StoreHolder
@@ -53,6 +54,9 @@ def constraints(taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
         "from": {"pattern": PARTIAL_DATE},
         "to": {"pattern": PARTIAL_DATE},
         "cursor": {"pattern": CURSOR},
+        "updated_since": {"pattern": PARTIAL_DATE},
+        "as_of": {"pattern": r"^\s*(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?\s*$"},
+        "state": {"enum": list(STATES)},
     }
 
 

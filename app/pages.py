@@ -23,6 +23,7 @@ from app.params import FilterParams, ProblemError, parse_partial_date
 from app.renderers import event_jsonld, json_for_script
 from app.store import Snapshot
 from app.stories import story_json
+from app.glossary import TermLinker, terms_used
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, settings, snapshot
 
 router = APIRouter(include_in_schema=False)
@@ -137,10 +138,15 @@ def _links(snap: Snapshot, event: Event, lang: str) -> list[dict]:
     return out
 
 
+def _linker(snap: Snapshot, lang: str, scope: str) -> TermLinker:
+    return TermLinker(snap.glossary, lang, f"/glossary?lang={lang}", scope)
+
+
 def render_detail(request: Request, snap: Snapshot, event: Event, lang: str, heading: str = "h2") -> str:
     env = request.app.state.jinja
     return env.get_template("_detail.html").render(
-        **_globals(request, lang), e=event, links=_links(snap, event, lang), heading=heading)
+        **_globals(request, lang), e=event, links=_links(snap, event, lang), heading=heading,
+        link_terms=_linker(snap, lang, event.id))
 
 
 def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
@@ -222,9 +228,15 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
     events = q.events(snap, query)
     facets = q.facets(snap, query)
     embed = model is EmbedParams
+    # With as_of the chart keeps the other events of the view, greyed: what was not in force.
+    drawn, muted = events, frozenset()
+    if query.as_of:
+        drawn = q.events(snap, query.model_copy(update={"as_of": None, "state": ()}))
+        muted = frozenset(e.id for e in drawn) - {e.id for e in events}
     # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
-    figure = figure_dict(snap, events, lang, x_range=x_range, connectors=params.connectors,
-                         height=max(params.height - EMBED_CHROME, 120) if embed else 460, rangeslider=not embed)
+    figure = figure_dict(snap, drawn, lang, x_range=x_range, connectors=params.connectors,
+                         height=max(params.height - EMBED_CHROME, 120) if embed else 460, rangeslider=not embed,
+                         muted=muted, as_of=query.as_of)
     legend = [{"key": tr["meta"]["category"], "label": tr["name"], "colour": tr["marker"]["color"]}
               for tr in figure["data"] if tr.get("mode") == "markers"]
     filters = query.filter_items()
@@ -243,7 +255,22 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
         "api_query": urlencode(filters + [("lang", lang)]),
         "view_query": urlencode(view_items),
         "errors": errors, "raw": request.query_params, "zoom_empty": zoom_empty,
+        "state_of_play": _state_of_play(snap, events, lang) if query.as_of else None,
     }
+
+
+def _state_of_play(snap: Snapshot, events: list[Event], lang: str) -> list[dict]:
+    """The measures in force, by side and category (the explorer's "state of play" panel)."""
+    tax = snap.taxonomy
+    out = []
+    for side_key, side in tax.sides.items():
+        mine = [e for e in events if snap.side_of(e) == side_key]
+        if not mine:
+            continue
+        cats = [{"label": cat.label.get(lang), "events": [e for e in mine if e.category == key]}
+                for key, cat in tax.categories.items()]
+        out.append({"label": side.label.get(lang), "count": len(mine), "categories": [c for c in cats if c["events"]]})
+    return out
 
 
 class _WithErrors(Exception):
@@ -427,6 +454,7 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
         data = story_json(snap, story, base)
         page_data = {"figure": figure, "lang": lang, "story": data, "step": int(step), "embed": embed,
                      "height": int(height), "base": base, "embed_height": EMBED_HEIGHT,
+                     "embed_src": f"{base}/embed/story/{story.id}?lang={lang}",
                      "strings": {k: t(k, lang) for k in ("step_of", "previous", "next", "copy", "copied")}}
         steps = [{"n": i + 1, "event": e, "narrative": s.narrative.get(lang), "zoom": data["steps"][i]["zoom"],
                   "links": s.links} for i, (s, e) in enumerate(zip(story.steps, events))]
@@ -435,7 +463,7 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
             **_globals(request, lang), story=story, steps=steps, step=int(step), embed=embed, theme=theme,
             preview=preview_html(figure), chart_height=figure["layout"]["height"], view_url=view_url,
             other_lang_query=urlencode([("lang", "en" if lang == "zh" else "zh"), ("step", step)]),
-            page_json=json_for_script(page_data),
+            page_json=json_for_script(page_data), link_terms=_linker(snap, lang, story.id),
         )
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 
@@ -450,3 +478,22 @@ def story_page(request: Request, story_id: str) -> Response:
 @router.get("/embed/story/{story_id}")
 def story_embed(request: Request, story_id: str) -> Response:
     return _story_page(request, story_id, embed=True)
+
+
+@router.get("/glossary")
+def glossary_page(request: Request) -> Response:
+    lang = _lang(request)
+
+    def build():
+        _only_lang(request, lang)
+        snap = snapshot(request)
+        glossary = snap.glossary
+        terms = sorted(glossary.terms.items(), key=lambda kv: getattr(kv[1], lang).name.casefold()) if glossary else []
+        used = terms_used(snap)
+        body = request.app.state.jinja.get_template("glossary.html").render(
+            **_globals(request, lang), terms=terms, used={k: [snap.get(i) for i in v] for k, v in used.items()},
+            other_lang_query=urlencode([("lang", "en" if lang == "zh" else "zh")]),
+        )
+        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+
+    return _page_response(request, lang, build)

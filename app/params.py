@@ -83,8 +83,25 @@ class FilterParams(BaseModel):
     updated_since: str | None = Field(
         None, description="Only events added or changed on or after this date (YYYY-MM-DD; a year or month means "
         "its first day): the way to sync what changed since a previous download.", examples=["2026-12-01"])
+    as_of: str | None = Field(
+        None, description="A day (YYYY-MM-DD): only the measures in effect that day (tariffs, export-control rules, "
+        "listings, laws, restrictions, licence decisions, guidance), each carrying its `state` on that day. Alone it "
+        "gives what was in force; `state` adds measures suspended, ended, superseded or reversed by then. At most "
+        "the sources' review date (/taxonomy `reviewed_through`).", examples=["2025-12-01"])
+    state: Values = Field([], description="With as_of: in-force (default), suspended, ended, superseded, reversed. "
+                                          "Repeatable.", examples=[["in-force", "suspended"]])
     sort: Literal["date", "-date"] | None = Field(
         None, description="date (oldest first) or -date (newest first). Default: date; the Atom feed: -date.")
+
+    @field_validator("as_of")
+    @classmethod
+    def _check_day(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+                raise ValueError("use a day, YYYY-MM-DD")
+            parse_partial_date(value, end=False)
+            return value.strip()
+        return None
 
     @field_validator("date_from", "date_to", "updated_since")
     @classmethod
@@ -110,6 +127,16 @@ class FilterParams(BaseModel):
             raise ProblemError(400, f"'from' ({self.date_from}) is after 'to' ({self.date_to})", "from")
         q = " ".join((self.q or "").split()) or None
         since = parse_partial_date(self.updated_since, end=False) if self.updated_since else None
+        as_of = parse_partial_date(self.as_of, end=False) if self.as_of else None
+        from app.inforce import STATES
+        for value in self.state:
+            if value not in STATES:
+                raise ProblemError(400, f"unknown state {value!r}; known values: {', '.join(STATES)}", "state")
+        if self.state and not as_of:
+            raise ProblemError(400, "state needs as_of (the day the states are taken on)", "state")
+        if as_of and as_of > tax.reviewed_through:
+            raise ProblemError(400, f"as_of {as_of} is after the date through which sources were reviewed "
+                                    f"({tax.reviewed_through}): what was in force then is not known here", "as_of")
         return EventQuery(
             date_from=date_from, date_to=date_to,
             actor=tuple(dict.fromkeys(self.actor)), category=tuple(dict.fromkeys(self.category)),
@@ -117,6 +144,7 @@ class FilterParams(BaseModel):
             entity=tuple(dict.fromkeys(e.strip() for e in self.entity if e.strip())),
             status=tuple(dict.fromkeys(self.status)),
             q=q, significance=self.significance, updated_since=since, sort=self.sort or default_sort,
+            as_of=as_of, state=tuple(dict.fromkeys(self.state)) if as_of else (),
         )
 
 

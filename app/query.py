@@ -97,6 +97,12 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
         out = [i for i in out if (low is None or events[i].date >= low) and (high is None or events[i].date <= high)
                and (not least or events[i].significance >= least)
                and (since is None or events[i].updated >= since)]
+    if query.as_of:
+        from app.inforce import state_on
+
+        wanted = set(query.state or ("in-force",))
+        events = snapshot.events
+        out = [i for i in out if (st := state_on(snapshot, events[i], query.as_of)) is not None and st.kind in wanted]
     if query.sort == "-date":
         out.reverse()
     return out

@@ -43,6 +43,25 @@ class RenderContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def state_of(ctx: RenderContext, event: Event):
+    """With as_of: the event's state that day (app/inforce.py); else None."""
+    if ctx.query.as_of is None:
+        return None
+    from app.inforce import state_on
+
+    return state_on(ctx.snapshot, event, ctx.query.as_of)
+
+
+def with_state(ctx: RenderContext, event: Event, text: str) -> str:
+    """A flat format's text, prefixed with the event's state on the as_of day."""
+    state = state_of(ctx, event)
+    if state is None:
+        return text
+    from app.inforce import state_text
+
+    return f"[{state_text(state, ctx.query.as_of, ctx.lang)}] {text}"
+
+
 def permalink(base_url: str, event: Event) -> str:
     return f"{base_url}/event/{event.id}"
 
@@ -97,7 +116,11 @@ def render_json(ctx: RenderContext) -> bytes:
         "next": ctx.next_url,
         "snapshot": ctx.snapshot.content_hash,
     })
-    events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.base_url) for e in ctx.page.events)
+    if ctx.query.as_of is None:
+        events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.base_url) for e in ctx.page.events)
+    else:  # each event carries its state on the day
+        events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.base_url)[:-1] + b',"state":' +
+                           json_bytes(state_of(ctx, e).as_json()) + b"}" for e in ctx.page.events)
     tail = b',"facets":' + json_bytes(ctx.facets) if ctx.facets is not None else b""
     return head[:-1] + b',"events":[' + events + b"]" + tail + b"}"
 
@@ -108,6 +131,7 @@ CSV_COLUMNS = (
     "id", "date", "date_precision", "published_date", "effective_date", "end_date", "title",
     "summary", "actors", "side", "category", "technologies", "entities", "significance",
     "status", "documents", "document_note", "sources", "related", "added", "updated", "changes", "url",
+    "state", "state_since", "state_by",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -148,6 +172,8 @@ def render_csv(ctx: RenderContext) -> bytes:
             " | ".join(f"{c.date.isoformat()}: {c.text.get(lang)}" for c in e.changes),
             permalink(ctx.base_url, e),
         ]
+        state = state_of(ctx, e)
+        row += [state.kind, state.since.isoformat(), state.by or ""] if state else ["", "", ""]
         writer.writerow([csv_safe(cell) for cell in row])
     text = out.getvalue()
     return (("\ufeff" + text) if ctx.bom else text).encode("utf-8")
@@ -174,7 +200,7 @@ def render_ics(ctx: RenderContext) -> bytes:
         item.add("dtend", e.date + dt.timedelta(days=1))
         item.add("summary", e.title.get(ctx.lang))
         sources = "\n".join(f"- {_source_text(s)}" for s in e.sources)
-        item.add("description", f"{e.summary.get(ctx.lang)}\n\n{sources}")
+        item.add("description", f"{with_state(ctx, e, e.summary.get(ctx.lang))}\n\n{sources}")
         item.add("url", permalink(ctx.base_url, e))
         item.add("categories", [e.category])
         item.add("transp", "TRANSPARENT")
@@ -220,8 +246,9 @@ def render_atom(ctx: RenderContext) -> bytes:
             if s.url else f"<li>{html.escape(s.publisher)}: {html.escape(s.title)} ({html.escape(s.citation or '')})</li>"
             for s in e.sources
         )
-        entry.content(f"<p>{html.escape(e.summary.get(lang))}</p><ul>{sources}</ul>", type="html")
-        entry.summary(e.summary.get(lang))
+        summary = with_state(ctx, e, e.summary.get(lang))
+        entry.content(f"<p>{html.escape(summary)}</p><ul>{sources}</ul>", type="html")
+        entry.summary(summary)
     return fg.atom_str(pretty=False)
 
 
@@ -252,7 +279,7 @@ def timelinejs_data(ctx: RenderContext) -> dict[str, Any]:
             "start_date": _tl_date(e.date, e.date_precision),
             "text": {
                 "headline": html.escape(e.title.get(lang)),
-                "text": f"<p>{html.escape(e.summary.get(lang))}</p><ul>{sources}</ul>",
+                "text": f"<p>{html.escape(with_state(ctx, e, e.summary.get(lang)))}</p><ul>{sources}</ul>",
             },
             "group": tax.sides[ctx.snapshot.side_of(e)].label.get(lang),
         }
@@ -302,7 +329,8 @@ def render_jsonld(ctx: RenderContext) -> bytes:
         "numberOfItems": ctx.page.total,
         "itemListElement": [
             {"@type": "ListItem", "position": ctx.page.offset + i + 1,
-             "item": event_jsonld(ctx.snapshot, e, ctx.base_url, ctx.lang)}
+             "item": {**event_jsonld(ctx.snapshot, e, ctx.base_url, ctx.lang),
+                      **({"description": with_state(ctx, e, e.summary.get(ctx.lang))} if ctx.query.as_of else {})}}
             for i, e in enumerate(ctx.page.events)
         ],
     })

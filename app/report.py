@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from app.models import Event, Source
 from app.store import Snapshot
-from app.terminology import check_events, load_glossary
+from app.terminology import check_events
 
 OFFICIAL_SUFFIXES = (".gov", ".gov.cn", ".mil", ".europa.eu", ".go.jp", ".gov.tw", ".government.nl",
                      ".overheid.nl", ".officielebekendmakingen.nl", ".rijksoverheid.nl", ".npc.gov.cn",
@@ -71,7 +71,7 @@ def build(snapshot: Snapshot, folder: Path) -> Report:
     total = sum(sources.values())
     lines.append(f"sources: {total}; " + ", ".join(f"{k} {n} ({n / total:.0%})" for k, n in sources.most_common()))
     undocumented = [snapshot.files[e.id] for e in acts if not e.documents and not e.document_note]
-    glossary = load_glossary(folder)
+    glossary = snapshot.glossary
     terminology = check_events(events, glossary, dict(snapshot.files)) if glossary else ["no glossary.yaml"]
     lines.append(f"glossary: {len(glossary.terms) if glossary else 0} terms; terminology problems: "
                  f"{0 if glossary and not terminology else len(terminology)}")

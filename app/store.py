@@ -25,7 +25,7 @@ from typing import Mapping
 from pydantic import ValidationError
 
 from app import snapcache, yamlfile
-from app.models import Event, Story, Taxonomy
+from app.models import Event, Glossary, Story, Taxonomy
 from app.textindex import TextIndex
 from app.yamlfile import Problem
 
@@ -34,6 +34,7 @@ log = logging.getLogger("timeline.store")
 TAXONOMY_FILE = "taxonomy.yaml"
 EVENTS_DIR = "events"
 STORIES_DIR = "stories"
+GLOSSARY_FILE = "glossary.yaml"
 
 
 class StoreError(Exception):
@@ -58,6 +59,7 @@ class Snapshot:
     files: Mapping[str, str]  # event id -> path relative to the data folder
     precomputed_text: TextIndex | None = field(default=None, repr=False, compare=False)  # from the cache
     stories: tuple[Story, ...] = ()  # sorted by id
+    glossary: Glossary | None = None
     by_id: Mapping[str, int] = field(init=False)
     index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
     text_index: TextIndex = field(init=False, repr=False, compare=False)  # full text, both languages
@@ -132,6 +134,22 @@ def _validation_problems(exc: ValidationError, located: yamlfile.Located, displa
             message = "required field is missing"
         problems.append(Problem(display, line, col, yamlfile.field_name(loc), message))
     return problems
+
+
+def _load_glossary(folder: Path, problems: list[Problem], digest) -> Glossary | None:
+    path = folder / GLOSSARY_FILE
+    if not path.is_file():
+        return None
+    display = str(path)
+    digest.update(path.read_bytes())
+    try:
+        located = yamlfile.load(path, display)
+        return Glossary.model_validate(located.data)
+    except yamlfile.YamlFileError as exc:
+        problems.append(exc.problem)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, located, display))
+    return None
 
 
 def _load_taxonomy(folder: Path, problems: list[Problem]) -> Taxonomy | None:
@@ -216,18 +234,19 @@ def _load_snapshot(folder: Path, cache_dir: Path | None) -> Snapshot:
         raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
     events_dir = folder / EVENTS_DIR
     paths = _event_files(events_dir)
-    key = snapcache.fingerprint(folder, paths + [str(p) for p in _story_files(folder)]) if cache_dir is not None else ""
+    extra = [str(p) for p in _story_files(folder)] + [str(folder / GLOSSARY_FILE)]
+    key = snapcache.fingerprint(folder, paths + extra) if cache_dir is not None else ""
     cached = snapcache.read(cache_dir, folder, key)
     if cached is not None:
-        blob, taxonomy, content_hash, files, text_index, stories = cached
+        blob, taxonomy, content_hash, files, text_index, stories, glossary = cached
         return Snapshot(events=snapcache.decode_events(blob), taxonomy=taxonomy, content_hash=content_hash,
                         loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files),
-                        precomputed_text=text_index, stories=stories)
+                        precomputed_text=text_index, stories=stories, glossary=glossary)
     snapshot = _validate(folder, [Path(p) for p in paths], problems)
     if cache_dir is not None:
         snapcache.write(cache_dir, folder, key, (snapcache.encode_events(snapshot.events), snapshot.taxonomy,
                                                  snapshot.content_hash, dict(snapshot.files), snapshot.text_index,
-                                                 snapshot.stories))
+                                                 snapshot.stories, snapshot.glossary))
     return snapshot
 
 
@@ -286,6 +305,7 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
                 problems.append(Problem(display, line, col, f"related[{i}].id", f"no event with id {link.id!r}"))
 
     stories = _load_stories(folder, files, problems, digest)
+    glossary = _load_glossary(folder, problems, digest)
     if problems or taxonomy is None:
         raise StoreError(problems)
     events.sort(key=lambda e: (e.date, e.id))
@@ -296,6 +316,7 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
         loaded_at=dt.datetime.now(dt.timezone.utc),
         files=MappingProxyType(files),
         stories=tuple(sorted(stories, key=lambda s: s.id)),
+        glossary=glossary,
     )
 
 

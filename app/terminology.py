@@ -18,18 +18,16 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from app import yamlfile
 from app.models import Event, Glossary
 
-GLOSSARY_FILE = "glossary.yaml"
 _ASCII_QUOTES = re.compile(r"[\"']")
 
 
 def load_glossary(folder: Path) -> Glossary | None:
-    path = Path(folder) / GLOSSARY_FILE
-    if not path.is_file():
-        return None
-    return Glossary.model_validate(yamlfile.load(path, str(path)).data)
+    """The glossary as the store validates it (app/store.py), or None without one."""
+    from app.store import load_snapshot
+
+    return load_snapshot(folder).glossary
 
 
 def texts(event: Event, lang: str) -> Iterator[tuple[str, str]]:

@@ -104,6 +104,14 @@
     select: function (id) { select(id); },
     relayout: function (ev) {
       if (!ev) return;
+      // the as_of line was dragged: that day becomes the view's as_of
+      var moved = Object.keys(ev).filter(function (k) { return /^shapes\[\d+\]\.x0$/.test(k); })[0];
+      if (moved) {
+        var field = document.getElementById('as_of');
+        field.value = String(ev[moved]).slice(0, 10);
+        apply();
+        return;
+      }
       if (ev['xaxis.autorange'] || ev['xaxis.range'] === undefined && ev['xaxis.range[0]'] === undefined) {
         if (ev['xaxis.autorange']) { setParam('x0', null); setParam('x1', null); }
         return;
@@ -139,7 +147,7 @@
   reset.hidden = !(currentUrl().searchParams.get('x0'));
   reset.addEventListener('click', function () {
     var full = figure.layout.xaxis.rangeslider.range;
-    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: [] }).then(function () {
+    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: window.CCT.keptShapes(chart) }).then(function () {
       setParam('x0', null); setParam('x1', null);
       reset.hidden = true;
     });
@@ -158,7 +166,7 @@
   }
 
   function swapFrom(doc, opts) {
-    var ids = ['event-list', 'count', 'zoom-empty'];
+    var ids = ['event-list', 'count', 'zoom-empty', 'state-of-play'];
     ids.forEach(function (id) {
       var fresh = doc.getElementById(id);
       var old = document.getElementById(id);

@@ -515,7 +515,7 @@
   var reset = document.getElementById('reset-view');
   reset.addEventListener('click', function () {
     var full = figure.layout.xaxis.rangeslider.range;
-    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: [] }).then(function () {
+    Plotly.relayout(chart, { 'xaxis.range': full.slice(), shapes: window.CCT.keptShapes(chart) }).then(function () {
       state.x0 = state.x1 = '';
       writeUrl(false);
       reset.hidden = true;

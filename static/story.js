@@ -95,8 +95,10 @@
   /* The Embed dialog: the story's embed, opened at the current step. */
   if (!page.embed) {
     window.CCT.embedDialog(page.strings, function () {
-      return { src: page.base + '/embed/story/' + page.story.id + '?lang=' + page.lang + '&step=' + current,
-               script: page.base + '/static/embed.js', height: page.embed_height };
+      var src = new URL(page.embed_src, location.href);
+      src.searchParams.set('step', String(current));
+      var root = page.base ? page.base + '/' : new URL(document.getElementById('plotly-js').getAttribute('src').replace(/static\/.*$/, ''), location.href).href;
+      return { src: src.href, script: root + 'static/embed.js', height: page.embed_height };
     });
   }
 

@@ -25,7 +25,7 @@
     return copy;
   }
 
-  function config(filename) {
+  function config(filename, figure) {
     var buttons = [];
     if (window.Plotly && Plotly.Icons) {
       buttons.push({
@@ -38,7 +38,9 @@
       showLink: false, showSendToCloud: false, showEditInChartStudio: false, showSources: false,
       modeBarButtonsToRemove: ['lasso2d', 'select2d', 'autoScale2d'],
       modeBarButtonsToAdd: buttons,
-      toImageButtonOptions: { format: 'png', filename: filename, scale: 2 }
+      toImageButtonOptions: { format: 'png', filename: filename, scale: 2 },
+      // the as_of line can be dragged to another day (explorer.js reloads the view for it)
+      edits: { shapePosition: !!(figure && figure.layout.meta && figure.layout.meta.as_of) }
     };
   }
 
@@ -73,7 +75,7 @@
 
   function react(el, figure, handlers) {
     var layout = themedLayout(figure.layout);
-    return Plotly.react(el, figure.data, layout, config('chip-controls-timeline')).then(function (gd) {
+    return Plotly.react(el, figure.data, layout, config('chip-controls-timeline', figure)).then(function (gd) {
       if (!gd.__cctBound) {
         gd.__cctBound = true;
         gd.on('plotly_click', function (ev) {
@@ -103,13 +105,17 @@
     var end = new Date(day + span / 2).toISOString().slice(0, 10);
     Plotly.relayout(el, {
       'xaxis.range': [start, end],
-      shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: isoDate, x1: isoDate, y0: 0, y1: 1,
-                 line: { color: 'rgba(200,120,0,0.8)', width: 2 } }]
+      shapes: kept(el).concat([{ type: 'line', xref: 'x', yref: 'paper', x0: isoDate, x1: isoDate, y0: 0, y1: 1,
+                                 line: { color: 'rgba(200,120,0,0.8)', width: 2 } }])
     });
   }
 
+  function kept(el) {  // the as_of line stays when an event's focus line comes and goes
+    return ((el.layout && el.layout.shapes) || []).filter(function (s) { return s.name === 'as-of'; });
+  }
+
   function clearFocus(el) {
-    if (window.Plotly && el && el.layout) Plotly.relayout(el, { shapes: [] });
+    if (window.Plotly && el && el.layout) Plotly.relayout(el, { shapes: kept(el) });
   }
 
   /* The explorer's Embed dialog (live and static explorers): `codes()` returns the embed URL
@@ -184,7 +190,7 @@
     });
   }
 
-  window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, markerCount: markerCount, isDark: isDark,
+  window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
                  embedDialog: embedDialog, chartToggle: chartToggle,
                  watchFilters: watchFilters };
 })();

@@ -120,7 +120,8 @@ def test_export_is_relative_fast_and_complete(export):
     out, snap, took = export
     n = len(snap.events)
     pages = list(out.rglob("*.html"))
-    assert len(pages) == 4 + 4 * n  # explorer, embed (en, zh); event page and panel per event and language
+    # explorer, embed (en, zh); event page and panel per event and language; story page and its embed
+    assert len(pages) == 4 + 4 * n + 4 * len(snap.stories)
     offenders = []
     for path in pages:
         text = path.read_text(encoding="utf-8")
@@ -415,4 +416,26 @@ def test_embed_follows_the_filters_in_its_url(page, site, export):
         link = urlsplit(page.locator("#explorer-link").get_attribute("href"))
         assert f"{link.scheme}://{link.netloc}{link.path}" == f"{site}/index.html"
         assert sorted(parse_qsl(link.query)) == sorted(parse_qsl(query)), query
+    assert page.watch.errors == [] and bad == []
+
+
+def test_exported_stories_step_through_and_link_to_existing_files(page, site, export):
+    snap = export[1]
+    if not snap.stories:
+        pytest.skip("the store has no stories")
+    story = snap.stories[0]
+    bad = watch_http(page, site)
+    page.goto(f"{site}/story/{story.id}/index.html?step=2")
+    wait_chart(page)
+    assert page.locator(".story-step.current").get_attribute("data-step") == "2"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('step=3')")
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+    own = sorted({h.split("#")[0] for h in hrefs if h.startswith(site)})
+    for href in own:
+        assert page.request.get(href).status == 200, href
+    page.click("#embed-button")
+    src = page.locator("#embed-preview").get_attribute("src")
+    assert f"embed/story/{story.id}/index.html?step=3" in src
+    page.frame_locator("#embed-preview").locator("#chart[data-drawn='true']").wait_for()
     assert page.watch.errors == [] and bad == []

@@ -1,0 +1,39 @@
+"""The glossary: /terms, /glossary, and terms linked in rendered event text (issue 15)."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_terms_api(client):
+    terms = client.get("/terms").json()
+    assert len(terms) >= 60
+    by_id = {t["id"]: t for t in terms}
+    entity_list = by_id["entity-list"]
+    assert entity_list["en"]["name"] == "Entity List" and entity_list["zh"]["name"] == "实体清单"
+    assert entity_list["definition"]["en"] and entity_list["definition"]["zh"] and entity_list["sources"]
+    assert entity_list["events"] and entity_list["url"].endswith("/glossary#t-entity-list")
+    one = client.get("/terms/entity-list").json()
+    assert one == entity_list
+    assert client.get("/terms/nope").status_code == 404
+
+
+def test_glossary_page_in_both_languages(client):
+    en = client.get("/glossary", params={"lang": "en"}).text
+    zh = client.get("/glossary", params={"lang": "zh"}).text
+    assert 'id="t-entity-list"' in en and "<dfn>Entity List</dfn>" in en
+    assert "<dfn>实体清单</dfn>" in zh and "词汇表" in zh
+    assert re.search(r'Used in \d+ events', en) and "/event/" in en
+    assert client.get("/glossary", params={"x": "1"}).status_code == 400
+
+
+def test_event_text_links_the_first_occurrence_of_each_term(client):
+    used = client.get("/terms/entity-list").json()["events"]
+    event = client.get(f"/events/{used[0]}").json()
+    page = client.get(f"/event/{used[0]}", params={"lang": "en"}).text
+    assert page.count('popovertarget="term-' + used[0] + '-entity-list"') == 1  # the first occurrence only
+    assert f'id="term-{used[0]}-entity-list"' in page and "/glossary?lang=en#t-entity-list" in page
+    # the data stays plain text
+    assert "<button" not in event["summary"]["en"] and "popover" not in (event.get("context") or {}).get("en", "")
+    zh = client.get(f"/event/{used[0]}", params={"lang": "zh"}).text
+    assert 'class="term"' in zh

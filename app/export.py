@@ -56,6 +56,7 @@ _KEY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _STORY = re.compile(rf"^/story/({_KEY})/?$")
 _STORY_EMBED = re.compile(rf"^/embed/story/({_KEY})/?$")
 _STORY_JSON = re.compile(rf"^/stories/({_KEY})$")
+_TERM_JSON = re.compile(rf"^/terms/({_KEY})$")
 _TAG = re.compile(r"<(a|link|meta|script|form|iframe|img|area|source)\b[^>]*>", re.I)
 _ATTR = re.compile(r'(\s)(href|src|action|content)="([^"]*)"', re.I)
 _PAGE_DATA = re.compile(r'(<script type="application/json" id="page-data">)(.*?)(</script>)', re.S)
@@ -110,6 +111,10 @@ def panel_file(event_id: str, lang: str) -> str:
     return f"event/{event_id}/panel.{lang}.html"
 
 
+def glossary_file(lang: str) -> str:
+    return "glossary/index.html" if lang == "en" else "glossary/zh/index.html"
+
+
 def story_file(story_id: str, lang: str, embed: bool = False) -> str:
     prefix = "embed/story" if embed else "story"
     return f"{prefix}/{story_id}/index.html" if lang == "en" else f"{prefix}/{story_id}/zh/index.html"
@@ -143,6 +148,12 @@ def route(path: str, query: str, default_lang: str = "en") -> tuple[str, list[tu
         return f"stories/{m[1]}.json", []
     if path == "/stories":
         return "stories.json", []
+    if path in ("/glossary", "/glossary/"):
+        return glossary_file(lang), []
+    if path == "/terms":
+        return "terms.json", []
+    if m := _TERM_JSON.match(path):
+        return f"terms/{m[1]}.json", []
     if path in ("/events", "/events.json", "/docs", "/openapi.json"):
         return "events.json", []  # a static site's API is its data files
     for ext in FLAT:
@@ -275,6 +286,9 @@ class Exporter:
         return {
             "root": (relative(file, "index.html")[: -len("index.html")] or "./"),
             "events_url": relative(file, "events.json"),
+            "index_url": relative(file, "query-index.json"),
+            "strings": {k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
+                                                "invalid_date", "unknown_param")},
             "explorer": {lg: relative(file, explorer_file(lg)) for lg in LANGS},
             "embed": {lg: embed_file(lg) for lg in LANGS},  # relative to the site root
             "count_one": t("event_one", lang),
@@ -298,7 +312,9 @@ class Exporter:
             return d
 
         html = self.rewrite_html(html, file, lang, data)
-        html, n = re.subn(r'<script src="[^"]*/explorer\.js"', f'<script src="{relative(file, "static/static-explorer.js")}"', html)
+        html, n = re.subn(r'<script src="[^"]*/explorer\.js"',
+                          f'<script src="{relative(file, "static/query.js")}" defer></script>\n'
+                          f'<script src="{relative(file, "static/static-explorer.js")}"', html)
         if n != 1:
             self.problems.append(f"{file}: explorer.js script tag not found")
         # The exported download files hold every event, whatever the filters: say so. (The
@@ -322,13 +338,16 @@ class Exporter:
 
         html = self.rewrite_html(html, file, lang, data)
         ours = relative(file, "static/static-explorer.js")
-        html, n = re.subn(r'(<script src="[^"]*/embed-frame\.js")', f'<script src="{ours}" defer></script>\n\\1', html)
+        query = relative(file, "static/query.js")
+        html, n = re.subn(r'(<script src="[^"]*/embed-frame\.js")',
+                          f'<script src="{query}" defer></script>\n<script src="{ours}" defer></script>\n\\1', html)
         if n != 1:
             self.problems.append(f"{file}: embed-frame.js script tag not found")
         return html
 
     def story_page(self, html: str, file: str, lang: str) -> str:
         def data(d: dict) -> dict:
+            d = json.loads(self.rewrite_text(json.dumps(d, ensure_ascii=False), file))  # the story's URLs
             # the embed dialog's code: the exported embed of this story (absolute with --base-url)
             target = story_file(d["story"]["id"], lang, embed=True)
             d["embed_src"] = f"{self.base}/{pretty(target)}" if self.base else relative(file, target)
@@ -400,6 +419,14 @@ class Exporter:
             body.update(total=len(events), count=len(events), offset=0, limit=len(events), next=None, events=events)
             self.write("events.json", self.rewrite_text(json.dumps(body, ensure_ascii=False, separators=(",", ":"))))
             ids = [e["id"] for e in events]
+            from app.pages import EmbedParams, ExplorerParams
+            from app.staticindex import build_index
+
+            known = sorted({info.alias or name for name, info in ExplorerParams.model_fields.items()})
+            embed_known = sorted({info.alias or name for name, info in EmbedParams.model_fields.items()})
+            index = build_index(app.state.store.snapshot, known)
+            index["embed_params"] = embed_known
+            self.write("query-index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 
             async def flat(ext: str, lang: str) -> None:  # without a limit: every event
                 text = await get(f"/events.{ext}?lang={lang}")
@@ -422,6 +449,9 @@ class Exporter:
             jobs = [plain("/taxonomy", "taxonomy.json"), plain("/stories", "stories.json")]
             story_ids = [s["id"] for s in json.loads(await get("/stories"))]
             jobs += [plain(f"/stories/{i}", f"stories/{i}.json") for i in story_ids]
+            term_ids = [term["id"] for term in json.loads(await get("/terms"))]
+            jobs += [plain("/terms", "terms.json")] + [plain(f"/terms/{i}", f"terms/{i}.json") for i in term_ids]
+            jobs += [page(f"/glossary?lang={lang}", glossary_file(lang), lang) for lang in LANGS]
             for lang in LANGS:
                 jobs += [page(f"/story/{i}?lang={lang}", story_file(i, lang), lang, "story") for i in story_ids]
                 jobs += [page(f"/embed/story/{i}?lang={lang}", story_file(i, lang, embed=True), lang, "story")

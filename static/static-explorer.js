@@ -28,6 +28,17 @@
 
   function panelUrl(id) { return new URL(page.panel_url.replace('{id}', encodeURIComponent(id)), location.href).href; }
 
+  var index = null;  // the export's query index (app/staticindex.py), read by static/query.js
+  function getJson(url) {
+    return fetch(url).then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); });
+  }
+  function loadData() {
+    return Promise.all([getJson(st.events_url), getJson(st.index_url)]).then(function (both) {
+      events = prepare(both[0].events);
+      index = both[1];
+    });
+  }
+
   var isEmbed = st.mode === 'embed' || !form;
   if (isEmbed) {
     try { page.explorer = new URL(page.explorer, location.href).href; } catch (e) { /* keep */ }
@@ -65,42 +76,12 @@
   var state = null;
   var serial = 0;
 
-  /* ---- the query semantics ---- */
-  function fold(text) {  // app/store.py fold(): NFKC, then casefold
-    return String(text).normalize('NFKC').toLowerCase().replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3');
+  /* ---- the query semantics: static/query.js (window.CCTQuery), fed by the export's index ---- */
+  function partialDate(value, end) {  // for the zoom range only; null if invalid
+    try { return window.CCTQuery.partialDate(String(value || ''), end); } catch (e) { return null; }
   }
 
-  function partialDate(value, end) {  // app/params.py parse_partial_date(); null if invalid
-    var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(String(value || '').trim());
-    if (!m) return null;
-    var y = +m[1];
-    if (y < 1900 || y > 2200) return null;
-    if (m[2] === undefined) return y + (end ? '-12-31' : '-01-01');
-    var mo = +m[2];
-    if (mo < 1 || mo > 12) return null;
-    var last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-    var d = m[3] === undefined ? (end ? last : 1) : +m[3];
-    if (d < 1 || d > last) return null;
-    return m[1] + '-' + m[2] + '-' + (d < 10 ? '0' : '') + d;
-  }
-
-  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&'); }
-
-  function prepare(list) {
-    list.forEach(function (e) {
-      var parts = [e.id, e.title.en, e.title.zh, e.summary.en, e.summary.zh];
-      if (e.context) parts.push(e.context.en, e.context.zh);
-      parts = parts.concat(e.entities || []);
-      e._text = fold(parts.join('\n'));
-      e._entities = (e.entities || []).map(fold);
-      var seen = {};
-      e._values = {
-        side: [e.side], category: [e.category], technology: e.technologies || [], status: [e.status],
-        actor: e.actors.filter(function (a) { if (seen[a]) return false; seen[a] = true; return true; })
-      };
-    });
-    return list;
-  }
+  function prepare(list) { return list; }
 
   function truthy(v) { return ['false', '0', 'no', 'off', 'f', 'n'].indexOf(String(v).trim().toLowerCase()) < 0; }
 
@@ -114,42 +95,13 @@
     }
     var s = {
       q: (p.get('q') || '').split(/\s+/).filter(Boolean).join(' '), from: one('from'), to: one('to'),
-      significance: /^[123]$/.test(one('significance')) ? one('significance') : '',
+      significance: one('significance'),
       sort: one('sort') === '-date' ? '-date' : 'date', entity: many('entity'), event: one('event'),
-      x0: one('x0'), x1: one('x1'), connectors: p.get('connectors') === null || truthy(p.get('connectors'))
+      x0: one('x0'), x1: one('x1'), connectors: p.get('connectors') === null || truthy(p.get('connectors')),
+      as_of: one('as_of'), updated_since: one('updated_since'), state: many('state')
     };
     FACETS.forEach(function (f) { s[f] = many(f); });
     return s;
-  }
-
-  function compile(s) {
-    var c = { from: s.from ? partialDate(s.from, false) : null, to: s.to ? partialDate(s.to, true) : null,
-              significance: s.significance ? +s.significance : 0,
-              terms: s.q ? s.q.split(/\s+/).filter(Boolean).map(fold) : [], entity: null, facets: {} };
-    FACETS.forEach(function (f) { c.facets[f] = s[f]; });
-    var wanted = s.entity.map(function (v) { return fold(v.trim()); }).filter(Boolean);
-    if (s.entity.length) {
-      c.entity = wanted.map(function (term) {
-        return { term: term, re: new RegExp('(?<![\\p{L}\\p{N}_])' + escapeRe(term) + '(?![\\p{L}\\p{N}_])', 'u') };
-      });
-    }
-    return c;
-  }
-
-  function matches(e, c, skip) {
-    for (var i = 0; i < FACETS.length; i++) {
-      var f = FACETS[i], wanted = c.facets[f];
-      if (f === skip || !wanted.length) continue;
-      if (!e._values[f].some(function (v) { return wanted.indexOf(v) >= 0; })) return false;
-    }
-    if (c.entity && !c.entity.some(function (w) {
-      return e._entities.some(function (name) { return name === w.term || w.re.test(name); });
-    })) return false;
-    if (c.from && e.date < c.from) return false;
-    if (c.to && e.date > c.to) return false;
-    if (c.significance && e.significance < c.significance) return false;
-    for (var j = 0; j < c.terms.length; j++) if (e._text.indexOf(c.terms[j]) < 0) return false;
-    return true;
   }
 
   /* ---- figure: the server's figure, restricted to the matching events ---- */
@@ -274,14 +226,7 @@
     }
   }
 
-  function renderFacets(c) {
-    var counts = {};
-    FACETS.forEach(function (f) {
-      var n = counts[f] = {};
-      events.forEach(function (e) {
-        if (matches(e, c, f)) e._values[f].forEach(function (v) { n[v] = (n[v] || 0) + 1; });
-      });
-    });
+  function renderFacets(counts) {
     Array.prototype.forEach.call(form.querySelectorAll('.count[data-facet][data-value]'), function (el) {
       var n = counts[el.getAttribute('data-facet')][el.getAttribute('data-value')] || 0;
       el.textContent = String(n);
@@ -296,6 +241,7 @@
     form.elements.q.value = s.q;
     form.elements.from.value = s.from;
     form.elements.to.value = s.to;
+    if (form.elements.as_of) form.elements.as_of.value = s.as_of;
     form.elements.significance.value = s.significance;
     form.elements.sort.value = s.sort;
     Array.prototype.forEach.call(form.querySelectorAll('input[type=checkbox]'), function (box) {
@@ -309,6 +255,9 @@
     s.q = form.elements.q.value.split(/\s+/).filter(Boolean).join(' ');
     s.from = form.elements.from.value.trim();
     s.to = form.elements.to.value.trim();
+    s.as_of = form.elements.as_of ? form.elements.as_of.value.trim() : '';
+    s.state = state ? state.state.slice() : [];
+    s.updated_since = state ? state.updated_since : '';
     s.significance = form.elements.significance.value;
     s.sort = form.elements.sort.value === '-date' ? '-date' : 'date';
     Array.prototype.forEach.call(form.querySelectorAll('input[type=checkbox]:checked'), function (box) {
@@ -333,6 +282,9 @@
     if (s.from) p.append('from', s.from);
     if (s.to) p.append('to', s.to);
     if (s.significance) p.append('significance', s.significance);
+    if (s.as_of) p.append('as_of', s.as_of);
+    s.state.forEach(function (v) { p.append('state', v); });
+    if (s.updated_since) p.append('updated_since', s.updated_since);
     if (s.sort === '-date') p.append('sort', '-date');
     FACETS.forEach(function (f) { s[f].forEach(function (v) { p.append(f, v); }); });
     s.entity.forEach(function (v) { p.append('entity', v); });
@@ -368,12 +320,12 @@
       page.explorer = page.explorer.split('?')[0] + '?' + filters;  // "open in explorer" keeps them
       var more = document.getElementById('explorer-link');
       if (more) more.href = page.explorer;
-      window.CCT.embedFigure = fetch(st.events_url)
-        .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
-        .then(function (body) {
-          events = prepare(body.events);
-          var c = compile(s);
-          var kept = events.filter(function (e) { return matches(e, c, null); });
+      window.CCT.embedFigure = loadData()
+        .then(function () {
+          var a = answer(location.search, index.embed_params);
+          var byEventId = {};
+          events.forEach(function (e) { byEventId[e.id] = e; });
+          var kept = a.ids.map(function (id) { return byEventId[id]; });
           var keep = {};
           kept.forEach(function (e) { keep[e.id] = true; });
           renderList(keep, s);
@@ -402,13 +354,66 @@
   }
 
   /* ---- render a state ---- */
+  /* The server's inline errors, for a URL the static site cannot apply in full. */
+  function showErrors(errors) {
+    var S = st.strings || {};
+    var old = document.getElementById('view-errors');
+    if (old) old.remove();
+    Array.prototype.forEach.call(document.querySelectorAll('.field-error'), function (el) { el.remove(); });
+    Array.prototype.forEach.call(document.querySelectorAll('[aria-invalid]'), function (el) {
+      el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby');
+    });
+    var names = Object.keys(errors);
+    if (!names.length) return;
+    var raw = new URLSearchParams(location.search);
+    function message(name) {
+      var why = errors[name], value = raw.getAll(name).slice(-1)[0] || '';
+      if (why === 'unknown') return (S.unknown_param || '{name}').replace('{name}', name).replace('{known}', index.known_params.join(', '));
+      if (why === 'from-after-to') return (S.from_after_to || why).replace('{start}', raw.get('from')).replace('{end}', raw.get('to'));
+      if (['from', 'to', 'as_of', 'updated_since', 'x0', 'x1'].indexOf(name) >= 0) return (S.invalid_date || why).replace('{value}', value);
+      return name + ': ' + why;
+    }
+    var box = document.createElement('div');
+    box.className = 'error'; box.id = 'view-errors'; box.setAttribute('role', 'alert');
+    var h = document.createElement('h2'); h.textContent = S.error_title || ''; box.appendChild(h);
+    var p1 = document.createElement('p'); p1.textContent = S.not_applied || ''; box.appendChild(p1);
+    var ul = document.createElement('ul');
+    names.forEach(function (name) {
+      var li = document.createElement('li'), code = document.createElement('code');
+      code.textContent = name; li.appendChild(code); li.appendChild(document.createTextNode(': ' + message(name)));
+      ul.appendChild(li);
+      var field = form && form.elements[name];
+      if (field && field.tagName === 'INPUT') {
+        var note = document.createElement('p');
+        note.className = 'field-error'; note.id = name + '-error'; note.textContent = message(name);
+        field.setAttribute('aria-invalid', 'true'); field.setAttribute('aria-describedby', note.id);
+        field.insertAdjacentElement('afterend', note);
+      }
+    });
+    box.appendChild(ul);
+    var p2 = document.createElement('p'); p2.textContent = S.results_without || ''; box.appendChild(p2);
+    var anchor = document.getElementById('filters-box') || document.getElementById('chart');
+    anchor.parentNode.insertBefore(box, anchor);
+  }
+
+  /* One query semantics (static/query.js on the export's index): matches, facets and errors
+     as the server answers them. */
+  function answer(search, extra) {
+    var parsed = window.CCTQuery.parse(search, extra ? Object.assign({}, index, { known_params: extra }) : index);
+    var ids = window.CCTQuery.match(index, parsed.query).map(function (i) { return index.ids[i]; });
+    return { parsed: parsed, ids: ids };
+  }
+
   function render() {
-    var c = compile(state);
-    var kept = events.filter(function (e) { return matches(e, c, null); });
+    var a = answer(location.search);
+    showErrors(a.parsed.errors);
+    var byEventId = {};
+    events.forEach(function (e) { byEventId[e.id] = e; });
+    var kept = a.ids.map(function (id) { return byEventId[id]; });
     var keep = {};
     kept.forEach(function (e) { keep[e.id] = true; });
     renderList(keep, state);
-    renderFacets(c);
+    renderFacets(window.CCTQuery.facets(index, a.parsed.query));
     var text = countText(kept.length);
     document.getElementById('count').textContent = text;
     chart.setAttribute('data-event-count', String(kept.length));
@@ -553,12 +558,10 @@
              height: page.embed_height };
   });
 
-  /* ---- start: load events.json, restore the URL's view ---- */
+  /* ---- start: load events.json and the query index, restore the URL's view ---- */
   results.setAttribute('aria-busy', 'true');
-  fetch(st.events_url)
-    .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
-    .then(function (body) {
-      events = prepare(body.events);
+  loadData()
+    .then(function () {
       state = parseState(location.search);
       stateToForm(state);
       return render().then(function () {

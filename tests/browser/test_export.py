@@ -121,7 +121,7 @@ def test_export_is_relative_fast_and_complete(export):
     n = len(snap.events)
     pages = list(out.rglob("*.html"))
     # explorer, embed (en, zh); event page and panel per event and language; story page and its embed
-    assert len(pages) == 4 + 4 * n + 4 * len(snap.stories)
+    assert len(pages) == 4 + 4 * n + 4 * len(snap.stories) + 2  # and the glossary (en, zh)
     offenders = []
     for path in pages:
         text = path.read_text(encoding="utf-8")
@@ -439,3 +439,25 @@ def test_exported_stories_step_through_and_link_to_existing_files(page, site, ex
     assert f"embed/story/{story.id}/index.html?step=3" in src
     page.frame_locator("#embed-preview").locator("#chart[data-drawn='true']").wait_for()
     assert page.watch.errors == [] and bad == []
+
+
+@pytest.mark.parametrize("query,errors,filters", [
+    ("from=2025%2F03&side=china", ["from"], {"side": ["china"]}),
+    ("from=2025&to=2024", ["from"], {}),
+    ("catgory=tariff&actor=us-bis", ["catgory"], {"actor": ["us-bis"]}),
+    ("actor=nobody&side=us", ["actor"], {"side": ["us"]}),
+    ("as_of=2025-12-01", [], {"as_of": "2025-12-01"}),
+    ("as_of=2099-01-01", ["as_of"], {}),
+    ("updated_since=2026-12-01&sort=-date", [], {"updated_since": "2026-12-01", "sort": "-date"}),
+])
+def test_static_explorer_reports_invalid_input_as_the_server_does(page, site, export, query, errors, filters):
+    """The static site answers every query as the live app does, errors included (static/query.js)."""
+    snap = export[1]
+    open_static(page, f"{site}/index.html?{query}")
+    want = expected(snap, **filters)
+    wait_count(page, len(want))
+    assert visible_ids(page) == want
+    shown = page.eval_on_selector_all("#view-errors li code", "els => els.map(e => e.textContent)")
+    assert shown == errors
+    if "from" in errors and "2025%2F03" in query:
+        assert page.locator("#from").get_attribute("aria-invalid") == "true" and page.locator("#from-error").is_visible()

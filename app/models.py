@@ -154,8 +154,9 @@ class Event(Strict):
     status: Literal["official", "reported"] = Field(description="official act, or known from press reports only")
     documents: Annotated[list[Document], Field(max_length=20)] = Field(
         default_factory=list, description="the act's own primary document(s), first the main one")
-    document_note: Text | None = Field(None, description="for an act with no formal document: what its "
-                                                         "sources are (e.g. a post, a press briefing)")
+    document_note: Text | None = Field(None, description="for an act whose own document is not cited: why (none "
+                                                         "exists: what its sources are, e.g. a post, a briefing; "
+                                                         "or it was not found in the sources read)")
     sources: Annotated[list[Source], Field(min_length=1, max_length=30)]
     related: Annotated[list[Related], Field(max_length=50)] = Field(default_factory=list)
     added: dt.date = Field(description="when the event was added to the timeline")

@@ -64,7 +64,8 @@ def build(snapshot: Snapshot, folder: Path) -> Report:
     explained = [e for e in acts if not e.documents and e.document_note]
     share = len(documented) / len(acts) if acts else 1.0
     lines.append(f"official acts: {len(acts)}; with a primary document: {len(documented)} ({share:.0%}); "
-                 f"no document, sources explained: {len(explained)}; neither: {len(acts) - len(documented) - len(explained)}")
+                 f"no document cited, explained (none exists, or not found): {len(explained)}; "
+                 f"neither: {len(acts) - len(documented) - len(explained)}")
     kinds = Counter(d.kind for e in events for d in e.documents)
     lines.append("documents by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     sources = Counter(source_kind(s) for e in events for s in e.sources)

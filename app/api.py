@@ -57,7 +57,8 @@ def _render_events(request: Request, params: EventsParams, fmt: str | None) -> R
             next_url = f"{base_url(request)}{request.url.path}?{urlencode(items)}"
         ctx = RenderContext(
             snapshot=snap, page=page, query=query, base_url=base_url(request),
-            lang=params.lang or "en", self_url=str(request.url), next_url=next_url,
+            lang=params.lang or "en", next_url=next_url,
+            self_url=f"{base_url(request)}{request.url.path}" + (f"?{request.url.query}" if request.url.query else ""),
             facets=q.facets(snap, query) if params.facets else None, bom=params.bom,
         )
         headers = []
@@ -68,7 +69,7 @@ def _render_events(request: Request, params: EventsParams, fmt: str | None) -> R
             headers.append(("Content-Disposition", f'attachment; filename="chip-controls-timeline.{renderer.extension}"'))
         return prepare(renderer.render(ctx), renderer.media_type, tuple(headers))
 
-    prepared = prepared_cache(request).get_or_build(cache_key(request, name), build)
+    prepared = prepared_cache(request).get_or_build(cache_key(request, name, snap=snap), build)
     return send(request, prepared, cache_control(request))
 
 
@@ -149,7 +150,7 @@ def get_event(
         data["referenced_by"] = [brief(i, rel, True) for i, rel in snap.inverse_related.get(event.id, ())]
         return prepare(json_bytes(data), "application/json")
 
-    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), build)
     return send(request, prepared, cache_control(request))
 
 
@@ -169,7 +170,7 @@ def get_facets(request: Request, params: Annotated[FilterParams, Query()]) -> Re
         return prepare(json_bytes({"total": len(q.match(snap, query)), "facets": q.facets(snap, query)}),
                        "application/json")
 
-    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), build)
     return send(request, prepared, cache_control(request))
 
 
@@ -182,7 +183,7 @@ def get_facets(request: Request, params: Annotated[FilterParams, Query()]) -> Re
 def get_taxonomy(request: Request) -> Response:
     snap = snapshot(request)
     prepared = prepared_cache(request).get_or_build(
-        cache_key(request), lambda: prepare(json_bytes(snap.taxonomy.model_dump(mode="json")), "application/json"))
+        cache_key(request, snap=snap), lambda: prepare(json_bytes(snap.taxonomy.model_dump(mode="json")), "application/json"))
     return send(request, prepared, cache_control(request))
 
 
@@ -213,7 +214,7 @@ def changes_atom(request: Request, params: Annotated[ChangesParams, Query()]) ->
         self_url = f"{base}/changes.atom" + (f"?{request.url.query}" if request.url.query else "")
         return prepare(changes_feed(snap, base, params.lang, self_url, since), "application/atom+xml; charset=utf-8")
 
-    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), build)
     return send(request, prepared, cache_control(request))
 
 
@@ -231,7 +232,7 @@ class StoryParams(BaseModel):
 )
 def list_stories(request: Request) -> Response:
     snap = snapshot(request)
-    prepared = prepared_cache(request).get_or_build(cache_key(request), lambda: prepare(
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(
         json_bytes([story_brief(base_url(request), s) for s in snap.stories]), "application/json"))
     return send(request, prepared, cache_control(request))
 
@@ -256,7 +257,7 @@ def get_story(request: Request, story_id: Annotated[str, Path(max_length=100)],
                 else story_json(snap, story, base))
         return prepare(json_bytes(data), "application/json")
 
-    prepared = prepared_cache(request).get_or_build(cache_key(request), build)
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), build)
     return send(request, prepared, cache_control(request))
 
 
@@ -276,7 +277,7 @@ def _term_json(snap, key: str, base: str) -> dict:
 def list_terms(request: Request) -> Response:
     snap = snapshot(request)
     base = base_url(request)
-    prepared = prepared_cache(request).get_or_build(cache_key(request), lambda: prepare(json_bytes(
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(json_bytes(
         [_term_json(snap, k, base) for k in (snap.glossary.terms if snap.glossary else {})]), "application/json"))
     return send(request, prepared, cache_control(request))
 
@@ -290,6 +291,6 @@ def get_term(request: Request, term_id: Annotated[str, Path(max_length=100)]) ->
     snap = snapshot(request)
     if not snap.glossary or term_id not in snap.glossary.terms:
         raise ProblemError(404, f"no term with id {term_id!r}", "term_id")
-    prepared = prepared_cache(request).get_or_build(cache_key(request), lambda: prepare(
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(
         json_bytes(_term_json(snap, term_id, base_url(request))), "application/json"))
     return send(request, prepared, cache_control(request))

@@ -99,10 +99,6 @@ class Assets:
         version = asset.version if asset else "missing"
         return f"/static/{name}?v={version}"
 
-    @property
-    def plotly_is_basic(self) -> bool:
-        return plotly_js_path(self.root).name == "plotly-basic.min.js"
-
 
 if __name__ == "__main__":  # python -m app.assets FILE...: write FILE.br next to each file
     import sys

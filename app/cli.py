@@ -17,16 +17,23 @@ def _data_dir(arg: str | None) -> Path:
     return Path(arg) if arg else Settings().data
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _validated(folder: Path):
+    """The store's snapshot, or None after printing every problem."""
     from app.store import StoreError, load_snapshot
 
-    folder = _data_dir(args.data)
     try:
-        snap = load_snapshot(folder)
+        return load_snapshot(folder)
     except StoreError as exc:
         for problem in exc.problems:
             print(problem)
         print(f"{len(exc.problems)} problem(s) found in {folder}", file=sys.stderr)
+        return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    folder = _data_dir(args.data)
+    snap = _validated(folder)
+    if snap is None:
         return 1
     years = Counter(e.date.year for e in snap.events)
     status = Counter(e.status for e in snap.events)
@@ -46,14 +53,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from app import report
-    from app.store import StoreError, load_snapshot
 
     folder = _data_dir(args.data)
-    try:
-        snap = load_snapshot(folder)
-    except StoreError as exc:
-        for problem in exc.problems:
-            print(problem)
+    snap = _validated(folder)
+    if snap is None:
         return 1
     result = report.build(snap, folder)
     print("\n".join(result.lines))

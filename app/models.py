@@ -261,7 +261,6 @@ class Taxonomy(Strict):
 
 # --- queries ----------------------------------------------------------------------------
 
-Lang = Literal["en", "zh"]
 Sort = Literal["date", "-date"]
 
 
@@ -309,9 +308,6 @@ class EventQuery(BaseModel):
             items.append(("sort", self.sort))
         return items
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.filter_items()
 
 
 # --- glossary ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from app.models import Event, Source
 from app.store import Snapshot
-from app.terminology import check_events
+from app.terminology import check_events, check_story
 
 OFFICIAL_SUFFIXES = (".gov", ".gov.cn", ".mil", ".europa.eu", ".go.jp", ".gov.tw", ".government.nl",
                      ".overheid.nl", ".officielebekendmakingen.nl", ".rijksoverheid.nl", ".npc.gov.cn",
@@ -74,6 +74,8 @@ def build(snapshot: Snapshot, folder: Path) -> Report:
     undocumented = [snapshot.files[e.id] for e in acts if not e.documents and not e.document_note]
     glossary = snapshot.glossary
     terminology = check_events(events, glossary, dict(snapshot.files)) if glossary else ["no glossary.yaml"]
+    if glossary:
+        terminology += [f"stories/{s.id}.yaml: {field}: {msg}" for s in snapshot.stories for field, msg in check_story(s, glossary)]
     lines.append(f"glossary: {len(glossary.terms) if glossary else 0} terms; terminology problems: "
                  f"{0 if glossary and not terminology else len(terminology)}")
     return Report(lines, undocumented, terminology)

@@ -265,24 +265,10 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
     for path in paths:
         display = str(path)
         rel = path.relative_to(folder).as_posix()
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
-        try:
-            located = yamlfile.load(path, display)
-        except yamlfile.YamlFileError as exc:
-            problems.append(exc.problem)
+        loaded = _load_file(path, rel, Event, "an event", problems, digest)
+        if loaded is None:
             continue
-        if not isinstance(located.data, dict):
-            problems.append(Problem(display, 1, 1, "", "an event file must be a mapping of fields"))
-            continue
-        try:
-            event = Event.model_validate(located.data)
-        except ValidationError as exc:
-            problems.extend(_validation_problems(exc, located, display))
-            continue
-        if event.id != path.stem:
-            line, col = located.position(("id",))
-            problems.append(Problem(display, line, col, "id", f"id {event.id!r} must equal the file name {path.stem!r}"))
-            continue
+        event, located = loaded
         if event.id in files:
             line, col = located.position(("id",))
             problems.append(Problem(display, line, col, "id", f"duplicate id {event.id!r} (also in {folder / files[event.id]})"))
@@ -320,6 +306,31 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
     )
 
 
+def _load_file(path: Path, rel: str, model, kind: str, problems: list[Problem], digest):
+    """One data file (an event or a story) read, hashed and validated: (object, positions), or None
+    with its problems recorded. Its `id` must equal the file's stem."""
+    display = str(path)
+    digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        located = yamlfile.load(path, display)
+    except yamlfile.YamlFileError as exc:
+        problems.append(exc.problem)
+        return None
+    if not isinstance(located.data, dict):
+        problems.append(Problem(display, 1, 1, "", f"{kind} file must be a mapping of fields"))
+        return None
+    try:
+        obj = model.model_validate(located.data)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, located, display))
+        return None
+    if obj.id != path.stem:
+        line, col = located.position(("id",))
+        problems.append(Problem(display, line, col, "id", f"id {obj.id!r} must equal the file name {path.stem!r}"))
+        return None
+    return obj, located
+
+
 def _story_files(folder: Path) -> list[Path]:
     stories_dir = folder / STORIES_DIR
     return sorted(stories_dir.glob("*.y*ml")) if stories_dir.is_dir() else []
@@ -330,24 +341,10 @@ def _load_stories(folder: Path, event_files: Mapping[str, str], problems: list[P
     stories: list[Story] = []
     for path in _story_files(folder):
         display = str(path)
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        try:
-            located = yamlfile.load(path, display)
-        except yamlfile.YamlFileError as exc:
-            problems.append(exc.problem)
+        loaded = _load_file(path, path.relative_to(folder).as_posix(), Story, "a story", problems, digest)
+        if loaded is None:
             continue
-        if not isinstance(located.data, dict):
-            problems.append(Problem(display, 1, 1, "", "a story file must be a mapping of fields"))
-            continue
-        try:
-            story = Story.model_validate(located.data)
-        except ValidationError as exc:
-            problems.extend(_validation_problems(exc, located, display))
-            continue
-        if story.id != path.stem:
-            line, col = located.position(("id",))
-            problems.append(Problem(display, line, col, "id", f"id {story.id!r} must equal the file name {path.stem!r}"))
-            continue
+        story, located = loaded
         for i, step in enumerate(story.steps):
             if step.event not in event_files:
                 line, col = located.position(("steps", i, "event"))

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from app.models import Event, Glossary
+from app.models import Event, Glossary, Story
 
 _ASCII_QUOTES = re.compile(r"[\"']")
 
@@ -54,11 +54,28 @@ def _acronym_at(text: str, abbr: str) -> int:
     return -1 if m is None else m.start()
 
 
+def story_texts(story: Story, lang: str) -> Iterator[tuple[str, str]]:
+    """(field, text) of a story in reading order, for one language."""
+    yield "title", story.title.get(lang)
+    yield "introduction", story.introduction.get(lang)
+    for i, step in enumerate(story.steps):
+        yield f"steps[{i}].narrative", step.narrative.get(lang)
+    yield "closing", story.closing.get(lang)
+
+
+def check_story(story: Story, glossary: Glossary) -> list[tuple[str, str]]:
+    return _check(lambda lang: story_texts(story, lang), glossary)
+
+
 def check_event(event: Event, glossary: Glossary) -> list[tuple[str, str]]:
+    return _check(lambda lang: texts(event, lang), glossary)
+
+
+def _check(texts_of, glossary: Glossary) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     canon = {lang: [getattr(t, lang).name for t in glossary.terms.values()] for lang in ("en", "zh")}
     for lang in ("en", "zh"):
-        for field, text in texts(event, lang):
+        for field, text in texts_of(lang):
             masked = _mask(text, canon[lang])
             for key, term in glossary.terms.items():
                 for variant in getattr(term, lang).variants:
@@ -69,7 +86,7 @@ def check_event(event: Event, glossary: Glossary) -> list[tuple[str, str]]:
                 m = _ASCII_QUOTES.search(text)
                 if m:
                     problems.append((f"{field}.zh", f"ASCII quotation mark {m.group()!r} in Chinese text: use “” or ‘’"))
-    zh_fields = list(texts(event, "zh"))
+    zh_fields = list(texts_of("zh"))
     joined = "\n".join(t for _, t in zh_fields)
     for key, term in glossary.terms.items():
         if not term.abbr:

@@ -6,19 +6,20 @@ from fastapi import Request
 
 from app.httpcache import PreparedCache
 from app.settings import Settings
-from app.store import Snapshot, StoreHolder
+from app.store import Snapshot
 
 
 def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def holder(request: Request) -> StoreHolder:
-    return request.app.state.store
-
-
 def snapshot(request: Request) -> Snapshot:
-    return request.app.state.store.snapshot
+    """The snapshot of this request: read once, on first use, and the same for every later read
+    (a reload during the request cannot mix two snapshots in one response or its cache key)."""
+    snap = getattr(request.state, "snapshot", None)
+    if snap is None:
+        snap = request.state.snapshot = request.app.state.store.snapshot
+    return snap
 
 
 def prepared_cache(request: Request) -> PreparedCache:
@@ -37,6 +38,7 @@ def cache_control(request: Request) -> str:
     return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
 
 
-def cache_key(request: Request, *parts: object) -> tuple:
-    """Key of a prepared response: snapshot, public base, path, raw query and extra parts."""
-    return (snapshot(request).content_hash, base_url(request), request.url.path, request.url.query, *parts)
+def cache_key(request: Request, *parts: object, snap: Snapshot | None = None) -> tuple:
+    """Key of a prepared response: snapshot, public base, path, raw query and extra parts. Pass the
+    snapshot the response is built from, so that key and content come from the same one."""
+    return ((snap or snapshot(request)).content_hash, base_url(request), request.url.path, request.url.query, *parts)

@@ -20,6 +20,10 @@ What is measured (the app is started with `timeline serve --data DIR --workers W
      "first hit" (nothing cached: filter + render + ETag + gzip/brotli); then each q is repeated
      --repeat times ("repeated": served from the prepared-response cache). Reports p50/p99 of
      both. Target p50 <= 10 ms.
+  3. complete flat formats: GET /events.csv, .ics, .atom, .timelinejs.json and .jsonld without a
+     limit (every event of the store), first build and repeated (prepared), with the body size,
+     and /events?limit=1000 for comparison with a JSON page; a "whole set" the size of the
+     store is checked in each (rows, VEVENTs, entries).
 No peers here; the load average is printed because the box is shared and noisy.
 """
 
@@ -181,6 +185,22 @@ def main() -> int:
               f"max {max(repeated):7.2f} ms  (target p50 <= 10 ms: {'met' if p50_rep <= 10 else 'MISSED'})")
         slowest = sorted(zip(first, QUERIES), reverse=True)[:3]
         print("  slowest first hits: " + ", ".join(f"{q!r} {ms:.1f} ms" for ms, q in slowest))
+
+        # 3. complete flat formats (every event, no limit)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+        print("complete downloads (no limit: every event):")
+        for path, marker in (("/events.csv", b"\r\n"), ("/events.ics", b"BEGIN:VEVENT"), ("/events.atom", b"<entry>"),
+                             ("/events.timelinejs.json", b'"unique_id"'), ("/events.jsonld", b'"ListItem"'),
+                             ("/events?limit=1000", b'"api_url"')):
+            t = time.perf_counter()
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read()
+            built = (time.perf_counter() - t) * 1000
+            count = body.count(marker) - (1 if path.endswith(".csv") else 0)
+            again = [timed_get(conn, path)[0] for _ in range(5)]
+            print(f"  {path:<26} first {built:8.0f} ms  repeated p50 {statistics.median(again):6.1f} ms  "
+                  f"{len(body) / 1e6:6.1f} MB  items {count}")
         print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         for server in servers:

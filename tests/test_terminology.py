@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.models import Event, Glossary
 from app.store import load_snapshot
-from app.terminology import check_event, load_glossary
+from app.terminology import check_event, check_story, load_glossary
 from tests.conftest import DATA, event_dict
 
 GLOSSARY = Glossary.model_validate({"terms": {
@@ -36,6 +36,12 @@ def test_every_event_follows_the_glossary():
     glossary = load_glossary(DATA)
     problems = [f"{snap.files[e.id]}: {field}: {msg}" for e in snap.events for field, msg in check_event(e, glossary)]
     assert problems == [], "\n".join(problems[:40])
+
+
+def test_every_story_follows_the_glossary():
+    snap = load_snapshot(DATA)
+    problems = [f"stories/{s.id}: {field}: {msg}" for s in snap.stories for field, msg in check_story(s, snap.glossary)]
+    assert snap.stories and problems == [], "\n".join(problems[:40])
 
 
 def test_a_variant_is_flagged_but_not_inside_the_canonical_name():

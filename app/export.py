@@ -195,6 +195,7 @@ class Exporter:
         self.written = 0
         self._made: set[Path] = set()
         self.problems: list[str] = []
+        self.labels: dict = {}
 
     # -- URL mapping -------------------------------------------------------------------------
     def _map(self, url: str, from_file: str, default_lang: str, absolute: bool) -> str | None:
@@ -287,8 +288,10 @@ class Exporter:
             "root": (relative(file, "index.html")[: -len("index.html")] or "./"),
             "events_url": relative(file, "events.json"),
             "index_url": relative(file, "query-index.json"),
-            "strings": {k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
-                                                "invalid_date", "unknown_param")},
+            "strings": {**{k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
+                                                   "invalid_date", "unknown_param")},
+                        "state_of_play": t("state_of_play", lang, day="{day}", n="{n}")},
+            "labels": self.labels[lang],
             "explorer": {lg: relative(file, explorer_file(lg)) for lg in LANGS},
             "embed": {lg: embed_file(lg) for lg in LANGS},  # relative to the site root
             "count_one": t("event_one", lang),
@@ -424,7 +427,11 @@ class Exporter:
 
             known = sorted({info.alias or name for name, info in ExplorerParams.model_fields.items()})
             embed_known = sorted({info.alias or name for name, info in EmbedParams.model_fields.items()})
-            index = build_index(app.state.store.snapshot, known)
+            snap = app.state.store.snapshot
+            self.labels = {lg: {"side": {k: v.label.get(lg) for k, v in snap.taxonomy.sides.items()},
+                                "category": {k: v.label.get(lg) for k, v in snap.taxonomy.categories.items()}}
+                           for lg in LANGS}
+            index = build_index(snap, known)
             index["embed_params"] = embed_known
             self.write("query-index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 

@@ -126,7 +126,8 @@
 
   function shiftDate(iso, days) { return new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10); }
 
-  function buildFigure(kept, s) {
+  function buildFigure(kept, s, muted, asOf) {
+    muted = muted || {};
     var keep = {};
     kept.forEach(function (e) { keep[e.id] = true; });
     var y = lanePositions(kept);
@@ -157,6 +158,12 @@
       if (tr.marker) {
         copy.marker = Object.assign({}, tr.marker, { size: pick(tr.marker.size), symbol: pick(tr.marker.symbol) });
         if (tr.marker.line) copy.marker.line = Object.assign({}, tr.marker.line, { width: pick(tr.marker.line.width) });
+        if (asOf) {  // as the server draws an as_of view: what was not in force that day, greyed
+          var grey = copy.customdata.map(function (cd) { return !!muted[cd[0]]; });
+          copy.marker.color = grey.map(function (g) { return g ? '#a9a9a9' : tr.marker.color; });
+          copy.marker.opacity = grey.map(function (g) { return g ? 0.45 : 0.92; });
+          if (copy.marker.line) copy.marker.line.color = copy.marker.color;
+        }
       }
       data.push(copy);
     });
@@ -173,7 +180,9 @@
     var x0 = s.x0 && partialDate(s.x0, false), x1 = s.x1 && partialDate(s.x1, true);
     layout.xaxis.range = x0 && x1 && x0 < x1 ? [x0, x1] : [first, lastDay];
     layout.xaxis.rangeslider = Object.assign({}, layout.xaxis.rangeslider, { range: [first, lastDay] });
-    layout.meta = Object.assign({}, layout.meta, { events: kept.length });
+    layout.meta = Object.assign({}, layout.meta, { events: kept.length }, asOf ? { as_of: asOf } : {});
+    layout.shapes = asOf ? [{ type: 'line', name: 'as-of', xref: 'x', yref: 'paper', x0: asOf, x1: asOf, y0: 0, y1: 1,
+                              line: { color: 'rgba(30,120,60,0.9)', width: 3 } }] : [];
     return { data: data, layout: layout };
   }
 
@@ -224,6 +233,41 @@
       p.textContent = st.no_events;
       listBox.appendChild(p);
     }
+  }
+
+  /* The "state of play" panel: the measures in force, by side and category (as the server's). */
+  function renderStateOfPlay(list, day) {
+    var box = document.getElementById('state-of-play');
+    if (!box) return;
+    box.replaceChildren();
+    box.hidden = !list;
+    if (!list) return;
+    var L = st.labels || { side: {}, category: {} };
+    var h = document.createElement('h2');
+    h.id = 'sop-h';
+    h.textContent = (st.strings.state_of_play || '{day}: {n}').replace('{day}', day).replace('{n}', list.length);
+    box.appendChild(h);
+    Object.keys(L.side).forEach(function (side) {
+      var mine = list.filter(function (e) { return e.side === side; });
+      if (!mine.length) return;
+      var h3 = document.createElement('h3');
+      h3.textContent = L.side[side] + ' (' + mine.length + ')';
+      var dl = document.createElement('dl');
+      Object.keys(L.category).forEach(function (cat) {
+        var items = mine.filter(function (e) { return e.category === cat; });
+        if (!items.length) return;
+        var dt = document.createElement('dt'), dd = document.createElement('dd'), ul = document.createElement('ul');
+        dt.textContent = L.category[cat];
+        items.forEach(function (e) {
+          var li = document.createElement('li'), a = document.createElement('a');
+          a.className = 'event-link'; a.setAttribute('data-id', e.id); a.textContent = e.title[lang];
+          a.href = new URL(page.event_url.replace('{id}', encodeURIComponent(e.id)), location.href).href;
+          li.appendChild(a); ul.appendChild(li);
+        });
+        dd.appendChild(ul); dl.appendChild(dt); dl.appendChild(dd);
+      });
+      box.appendChild(h3); box.appendChild(dl);
+    });
   }
 
   function renderFacets(counts) {
@@ -414,11 +458,18 @@
     kept.forEach(function (e) { keep[e.id] = true; });
     renderList(keep, state);
     renderFacets(window.CCTQuery.facets(index, a.parsed.query));
+    var asOf = a.parsed.query.as_of, drawn = kept, muted = {};
+    if (asOf) {  // the chart keeps the view's other events, greyed (as app/pages.py _view)
+      drawn = window.CCTQuery.match(index, Object.assign({}, a.parsed.query, { as_of: null, state: [] }))
+        .map(function (i) { return byEventId[index.ids[i]]; });
+      drawn.forEach(function (e) { if (!keep[e.id]) muted[e.id] = true; });
+    }
+    renderStateOfPlay(asOf ? kept : null, asOf);
     var text = countText(kept.length);
     document.getElementById('count').textContent = text;
     chart.setAttribute('data-event-count', String(kept.length));
     chart.setAttribute('aria-label', st.timeline + ': ' + text);
-    figure = buildFigure(kept, state);
+    figure = buildFigure(drawn, state, muted, asOf);
     renderLegend(figure);
     updateLangSwitch();
     document.getElementById('reset-view').hidden = !(state.x0 && state.x1);

@@ -455,9 +455,26 @@ def test_static_explorer_reports_invalid_input_as_the_server_does(page, site, ex
     snap = export[1]
     open_static(page, f"{site}/index.html?{query}")
     want = expected(snap, **filters)
-    wait_count(page, len(want))
+    page.wait_for_function(f"() => document.querySelectorAll('#event-list li.event').length === {len(want)}",
+                           timeout=15000)  # with as_of the chart also draws the rest, greyed
     assert visible_ids(page) == want
     shown = page.eval_on_selector_all("#view-errors li code", "els => els.map(e => e.textContent)")
     assert shown == errors
     if "from" in errors and "2025%2F03" in query:
         assert page.locator("#from").get_attribute("aria-invalid") == "true" and page.locator("#from-error").is_visible()
+
+
+def test_static_state_of_play_greys_what_was_not_in_force(page, site, export):
+    snap = export[1]
+    open_static(page, f"{site}/index.html?as_of=2025-12-01&side=us")
+    want = expected(snap, as_of="2025-12-01", side=["us"])
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#event-list li.event').length === {len(want)}", timeout=15000)
+    context = expected(snap, side=["us"])
+    page.wait_for_function(f"() => document.querySelectorAll({POINTS!r}).length === {len(context)}", timeout=15000)
+    greyed = page.evaluate("document.getElementById('chart').data.filter(t => t.marker && Array.isArray(t.marker.color))"
+                           ".reduce((n, t) => n + t.marker.color.filter(c => c === '#a9a9a9').length, 0)")
+    assert greyed == len(context) - len(want)
+    assert page.locator("#state-of-play").is_visible()
+    assert f": {len(want)} measures in force" in page.locator("#state-of-play h2").inner_text()
+    assert page.locator("#state-of-play a.event-link").count() == len(want)

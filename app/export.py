@@ -289,7 +289,7 @@ class Exporter:
             "events_url": relative(file, "events.json"),
             "index_url": relative(file, "query-index.json"),
             "strings": {**{k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
-                                                   "invalid_date", "unknown_param")},
+                                                   "invalid_date", "invalid_day", "unknown_param")},
                         "state_of_play": t("state_of_play", lang, day="{day}", n="{n}")},
             "labels": self.labels[lang],
             "explorer": {lg: relative(file, explorer_file(lg)) for lg in LANGS},

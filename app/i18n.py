@@ -113,6 +113,7 @@ STRINGS: dict[str, dict[str, str]] = {
                       "zh": "未知参数“{name}”。本页可用参数：{known}。"},
     "invalid_date": {"en": "“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
                      "zh": "“{value}”不是有效日期：请使用 YYYY、YYYY-MM 或 YYYY-MM-DD。"},
+    "invalid_day": {"en": "“{value}” is not a day: use YYYY-MM-DD.", "zh": "“{value}”不是有效日期：请使用 YYYY-MM-DD。"},
     "from_after_to": {"en": "“From” ({start}) is after “To” ({end}).", "zh": "“起始”（{start}）晚于“截止”（{end}）。"},
     "zoom_empty": {"en": "No event of this view falls in the zoomed range.", "zh": "当前缩放范围内没有符合条件的事件。"},
     "no_such_event": {"en": "There is no event “{id}”.", "zh": "没有事件“{id}”。"},

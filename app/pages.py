@@ -92,7 +92,6 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "stories": snap.stories,
         "reviewed_through": snap.taxonomy.reviewed_through,
         "base": base_url(request),
-        "updated": (snap.last_event_date or dt.date.today()),
     }
 
 
@@ -157,6 +156,8 @@ def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
 
 
 def _field_message(name: str, value: str, message: str, lang: str) -> str:
+    if name == "as_of":
+        return t("invalid_day", lang, value=value)
     if name in ("from", "to", "x0", "x1", "updated_since"):
         return t("invalid_date", lang, value=value)
     return f"{name}: {message}"

@@ -414,7 +414,8 @@
       var why = errors[name], value = raw.getAll(name).slice(-1)[0] || '';
       if (why === 'unknown') return (S.unknown_param || '{name}').replace('{name}', name).replace('{known}', index.known_params.join(', '));
       if (why === 'from-after-to') return (S.from_after_to || why).replace('{start}', raw.get('from')).replace('{end}', raw.get('to'));
-      if (['from', 'to', 'as_of', 'updated_since', 'x0', 'x1'].indexOf(name) >= 0) return (S.invalid_date || why).replace('{value}', value);
+      if (name === 'as_of' && why !== 'after the review date') return (S.invalid_day || why).replace('{value}', value);
+      if (['from', 'to', 'updated_since', 'x0', 'x1'].indexOf(name) >= 0) return (S.invalid_date || why).replace('{value}', value);
       return name + ': ' + why;
     }
     var box = document.createElement('div');

@@ -120,6 +120,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_such_story": {"en": "There is no story “{id}”.", "zh": "没有故事“{id}”。"},
     "bad_step": {"en": "step must be a number from 1 to {n}.", "zh": "step 应为 1 至 {n} 之间的数字。"},
     "step_of": {"en": "Step {n} of {total}", "zh": "第{n}步，共{total}步"},
+    "previous_event": {"en": "Previous event", "zh": "上一事件"},
+    "next_event": {"en": "Next event", "zh": "下一事件"},
     "previous": {"en": "Previous", "zh": "上一步"},
     "next": {"en": "Next", "zh": "下一步"},
     "stories": {"en": "Stories", "zh": "专题故事"},

@@ -28,6 +28,7 @@
           links[i].target = '_blank';
           links[i].rel = 'noopener';
         }
+        steps.update();
         var h = document.getElementById('detail-title');
         if (h && !noFocus) h.focus();
         report();
@@ -35,6 +36,7 @@
       .catch(function () { /* keep the frame usable */ });
   }
 
+  var steps = window.CCT.stepper(detail, function (id) { select(id); });
   var opener = null;  // the element focus returns to when the details close
   function closeDetail() {
     if (detail.hidden) return;

@@ -50,6 +50,7 @@
         if (!opts.fromHistory) setParam('event', id, true);
         if (chartView.shown()) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
+        steps.update();
         var h = document.getElementById('detail-title');
         if (h && !opts.noFocus) h.focus();
       })
@@ -87,6 +88,7 @@
     }
   }
 
+  var steps = window.CCT.stepper(detail, function (id) { select(id); });
   document.getElementById('detail-close').addEventListener('click', function () { closeDetail(false); });
   document.addEventListener('keydown', function (ev) {
     if (ev.key === 'Escape' && !detail.hidden && !document.querySelector('dialog[open]')) closeDetail(false);

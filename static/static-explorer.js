@@ -498,6 +498,7 @@
         if (!opts.fromHistory) writeUrl(true);
         if (chartView.shown()) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
+        steps.update();
         var h = document.getElementById('detail-title');
         if (h && !opts.noFocus) h.focus();
       })
@@ -523,6 +524,7 @@
     for (var i = 0; i < items.length; i++) items[i].classList.toggle('selected', items[i].getAttribute('data-id') === id);
   }
 
+  var steps = window.CCT.stepper(detail, function (id) { select(id); });
   document.getElementById('detail-close').addEventListener('click', function () { closeDetail(false); });
   document.addEventListener('keydown', function (ev) {
     if (ev.key === 'Escape' && !detail.hidden && !document.querySelector('dialog[open]')) closeDetail(false);

@@ -190,7 +190,38 @@
     });
   }
 
-  window.CCT = { draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
+  /* The detail panel steps to the previous and next event of the list as shown (its order and
+     filters), with buttons and the ← → keys, as TimelineJS's slides do. `select(id)` opens one. */
+  function stepper(detail, select) {
+    var prev = detail.querySelector('.detail-prev'), next = detail.querySelector('.detail-next');
+    if (!prev || !next) return { update: function () {} };
+    function ids() {
+      return Array.prototype.map.call(document.querySelectorAll('#event-list li.event'), function (li) {
+        return li.getAttribute('data-id');
+      });
+    }
+    function current() { var a = detail.querySelector('article.detail[data-id]'); return a && a.getAttribute('data-id'); }
+    function neighbour(delta) {
+      var list = ids(), i = list.indexOf(current());
+      return i < 0 ? null : list[i + delta] || null;
+    }
+    function update() {
+      prev.disabled = !neighbour(-1);
+      next.disabled = !neighbour(1);
+    }
+    function go(delta) { var id = neighbour(delta); if (id) select(id); }
+    prev.addEventListener('click', function () { go(-1); });
+    next.addEventListener('click', function () { go(1); });
+    document.addEventListener('keydown', function (ev) {
+      if (detail.hidden || ev.altKey || ev.ctrlKey || ev.metaKey || document.querySelector('dialog[open]')) return;
+      if (/input|textarea|select/i.test(ev.target.tagName)) return;
+      if (ev.key === 'ArrowRight' && neighbour(1)) { ev.preventDefault(); go(1); }
+      if (ev.key === 'ArrowLeft' && neighbour(-1)) { ev.preventDefault(); go(-1); }
+    });
+    return { update: update };
+  }
+
+  window.CCT = { stepper: stepper, draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
                  embedDialog: embedDialog, chartToggle: chartToggle,
                  watchFilters: watchFilters };
 })();

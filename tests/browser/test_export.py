@@ -400,8 +400,7 @@ def test_embed_follows_the_filters_in_its_url(page, site, export):
     src = re.search(r'src="([^"]+)"', code)[1]
     assert src.endswith("embed/index.html?side=china"), src
     # the dialog's preview loads the embed: let it finish before leaving the page
-    page.wait_for_function("() => { const d = document.getElementById('embed-preview').contentDocument;"
-                           " return d && d.readyState === 'complete' && d.querySelector('#chart'); }", timeout=20000)
+    page.frame_locator("#embed-preview").locator("#chart[data-drawn='true']").wait_for(timeout=20000)
     page.keyboard.press("Escape")
     for query, filters in (("side=china", {"side": ["china"]}),
                            ("q=gallium&from=2023", {"q": "gallium", "from": "2023"}),

@@ -178,7 +178,8 @@
     var oldErrors = document.getElementById('view-errors');
     var freshErrors = doc.getElementById('view-errors');
     if (oldErrors) oldErrors.remove();
-    if (freshErrors) document.getElementById('main').insertBefore(document.importNode(freshErrors, true), document.getElementById('filters-box'));
+    var results = document.getElementById('results');
+    if (freshErrors) results.insertBefore(document.importNode(freshErrors, true), results.firstChild);
     var legend = doc.querySelector('.chart-legend');
     if (legend) document.querySelector('.chart-legend').innerHTML = legend.innerHTML;
     var dl = doc.querySelector('.downloads');

@@ -437,8 +437,8 @@
     });
     box.appendChild(ul);
     var p2 = document.createElement('p'); p2.textContent = S.results_without || ''; box.appendChild(p2);
-    var anchor = document.getElementById('filters-box') || document.getElementById('chart');
-    anchor.parentNode.insertBefore(box, anchor);
+    var holder = document.getElementById('results') || document.getElementById('main');
+    holder.insertBefore(box, holder.firstChild);
   }
 
   /* One query semantics (static/query.js on the export's index): matches, facets and errors

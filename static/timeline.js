@@ -10,7 +10,25 @@
     return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
   }
 
-  function themedLayout(layout) {
+  /* Narrow screens (a phone): the lane names move inside the plot, above each lane, so the plot
+     gets the width; date labels stay horizontal and whole (years when the view spans years). */
+  function narrowLayout(copy, width) {
+    copy.margin = Object.assign({}, copy.margin, { l: 8, r: 8 });
+    var y = copy.yaxis || {};
+    copy.annotations = (copy.annotations || []).concat((y.tickvals || []).map(function (v, i) {
+      return { xref: 'paper', yref: 'y', x: 0, y: v, xanchor: 'left', yanchor: 'bottom', yshift: 6,
+               text: (y.ticktext || [])[i], showarrow: false, font: { size: 11 }, opacity: 0.85 };
+    }));
+    copy.yaxis = Object.assign({}, y, { showticklabels: false });
+    var r = (copy.xaxis.range || []).map(function (v) { return new Date(v).getTime(); });
+    var years = r.length === 2 ? (r[1] - r[0]) / (365.25 * 864e5) : 10;
+    var zh = copy.meta && copy.meta.lang === 'zh';
+    copy.xaxis = Object.assign({}, copy.xaxis, { tickangle: 0, nticks: Math.max(3, Math.floor(width / 80)) });
+    if (years >= 2) copy.xaxis.tickformat = zh ? '%Y年' : '%Y';
+    return copy;
+  }
+
+  function themedLayout(layout, el) {
     var dark = isDark();
     var fg = dark ? '#e6e6e6' : '#1b1b1b';
     var grid = dark ? 'rgba(200,200,200,0.16)' : 'rgba(100,100,100,0.18)';
@@ -22,7 +40,8 @@
     copy.hoverlabel = Object.assign({}, copy.hoverlabel, {
       bgcolor: dark ? '#2a2a2a' : '#ffffff', font: { color: fg }, bordercolor: dark ? '#777' : '#999'
     });
-    return copy;
+    var width = el ? el.getBoundingClientRect().width : 0;
+    return width && width < 600 ? narrowLayout(copy, width) : copy;
   }
 
   function config(filename, figure) {
@@ -74,7 +93,7 @@
   }
 
   function react(el, figure, handlers) {
-    var layout = themedLayout(figure.layout);
+    var layout = themedLayout(figure.layout, el);
     return Plotly.react(el, figure.data, layout, config('chip-controls-timeline', figure)).then(function (gd) {
       if (!gd.__cctBound) {
         gd.__cctBound = true;

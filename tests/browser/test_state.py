@@ -193,3 +193,28 @@ def test_detail_panel_steps_through_the_list(page, server):
     page.wait_for_selector(f"#detail article[data-id='{ids[1]}']")
     assert f"event={ids[1]}" in page.url
     shot(page, "detail-stepping")
+
+
+@pytest.mark.parametrize("path", ["/?lang=en", "/?lang=zh", "/embed?lang=en", "/embed?lang=zh"])
+@pytest.mark.parametrize("width", [360, 390])
+def test_phone_chart_gives_the_plot_the_width_and_keeps_date_labels_whole(browser, server, path, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    page = ctx.new_page()
+    try:
+        page.goto(server.url + path)
+        if page.locator("#show-chart").is_visible():
+            page.click("#show-chart")
+        wait_chart(page)
+        chart = page.evaluate("(() => { const r = document.getElementById('chart').getBoundingClientRect(); return [r.left, r.right]; })()")
+        plot = page.evaluate("document.querySelector('#chart .cartesianlayer .subplot.xy .bg, #chart .nsewdrag').getBoundingClientRect().width")
+        assert plot >= 0.75 * (chart[1] - chart[0]), (plot, chart)
+        ticks = page.evaluate("""Array.from(document.querySelectorAll('#chart .xtick text'), t => {
+            const r = t.getBoundingClientRect(); return [r.left, r.right, t.getAttribute('transform') || ''];
+        })""")
+        assert ticks and all("rotate" not in tr for _, _, tr in ticks)
+        assert all(left >= chart[0] - 1 and right <= chart[1] + 1 for left, right, _ in ticks), ticks
+        lanes = page.locator("#chart .annotation-text").all_inner_texts()
+        assert len(lanes) == 3  # the lane names, inside the plot
+        shot(page, f"phone-{width}-{path.strip('/?').replace('=', '-').replace('&', '-')}")
+    finally:
+        ctx.close()

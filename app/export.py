@@ -148,6 +148,8 @@ def route(path: str, query: str, default_lang: str = "en") -> tuple[str, list[tu
         return f"stories/{m[1]}.json", []
     if path == "/stories":
         return "stories.json", []
+    if path == "/card.png" or (path.startswith("/event/") and path.endswith("/card.png")):
+        return f"cards/site.{lang}.png", []  # one card per language on a static host
     if path in ("/glossary", "/glossary/"):
         return glossary_file(lang), []
     if path == "/terms":
@@ -453,7 +455,15 @@ class Exporter:
                 else:
                     self.write(file, self.rewrite_html(html, file, lang))
 
+            async def binary(url: str, file: str) -> None:
+                async with gate:
+                    r = await client.get(url)
+                if r.status_code != 200:
+                    raise ExportError(f"GET {url} -> {r.status_code}")
+                self.write(file, r.content)
+
             jobs = [plain("/taxonomy", "taxonomy.json"), plain("/stories", "stories.json")]
+            jobs += [binary(f"/card.png?lang={lang}", f"cards/site.{lang}.png") for lang in LANGS]
             story_ids = [s["id"] for s in json.loads(await get("/stories"))]
             jobs += [plain(f"/stories/{i}", f"stories/{i}.json") for i in story_ids]
             term_ids = [term["id"] for term in json.loads(await get("/terms"))]

@@ -24,6 +24,7 @@ from app.renderers import event_jsonld, json_for_script
 from app.store import Snapshot
 from app.stories import story_json
 from app.glossary import TermLinker, terms_used
+from app.cards import render_card
 from app.webutil import base_url, cache_control, cache_key, prepared_cache, settings, snapshot
 
 router = APIRouter(include_in_schema=False)
@@ -498,3 +499,45 @@ def glossary_page(request: Request) -> Response:
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 
     return _page_response(request, lang, build)
+
+
+def _card_response(request: Request, build_card) -> Response:
+    """A social card, built once per (snapshot, URL) and served like any prepared response."""
+    prepared = prepared_cache(request).get_or_build(cache_key(request, "card"), lambda: prepare(build_card(), "image/png"))
+    return send(request, prepared, cache_control(request))
+
+
+@router.get("/card.png")
+def view_card(request: Request) -> Response:
+    """The card of an explorer view (og:image of / and of every filtered view)."""
+    lang = _lang(request)
+
+    def build():
+        snap = snapshot(request)
+        _params, query, _x, errors = parse_view(ExplorerParams, request, snap, lang)
+        if errors:
+            name = next(iter(errors))
+            raise ProblemError(400, errors[name], name)
+        events = q.events(snap, query)
+        filtered = bool(query.filter_items())
+        title = t("tagline", lang) if not filtered else f"{t('site_title', lang)}: {count_text(len(events), lang)}"
+        subtitle = count_text(len(events), lang) + " · " + t("reviewed_through", lang,
+                                                             date=format_date(snap.taxonomy.reviewed_through, "day", lang))
+        return render_card(snap, events, title, subtitle, lang)
+
+    return _card_response(request, build)
+
+
+@router.get("/event/{event_id}/card.png")
+def event_card(request: Request, event_id: str) -> Response:
+    lang = _lang(request)
+
+    def build():
+        _only_lang(request, lang)
+        snap = snapshot(request)
+        event = _get_event(request, event_id, lang)
+        side = snap.taxonomy.sides[snap.side_of(event)].label.get(lang)
+        subtitle = f"{format_date(event.date, event.date_precision, lang)} · {side}"
+        return render_card(snap, list(snap.events), event.title.get(lang), subtitle, lang, highlight=event)
+
+    return _card_response(request, build)

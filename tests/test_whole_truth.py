@@ -224,3 +224,25 @@ def test_openapi_is_valid_and_typed(api):
     # the schema describes what the API really sends: every field of a served event is in it
     event = api.get("/events", params={"limit": 1}).json()["events"][0]
     assert set(event) | {"state"} == set(schemas["EventOut"]["properties"])  # state: only with as_of
+
+
+def test_social_cards(api, store):
+    import io
+
+    from PIL import Image
+
+    page = api.get("/", params={"side": "china", "lang": "zh"}).text
+    card_url = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1].replace("&amp;", "&")
+    assert "side=china" in card_url and "lang=zh" in card_url
+    assert re.search(r'<meta name="twitter:image" content="[^"]+card\.png', page)
+    first = api.get(card_url)
+    assert first.status_code == 200 and first.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(first.content)).size == (1200, 630)
+    again = api.get(card_url)  # rendered once: the same prepared bytes
+    assert again.headers["etag"] == first.headers["etag"]
+    event_id = _events(store)[3]["id"]
+    event_page = api.get(f"/event/{event_id}", params={"lang": "en"}).text
+    event_card = re.search(r'<meta property="og:image" content="([^"]+)"', event_page)[1]
+    assert event_card.endswith(f"/event/{event_id}/card.png?lang=en")
+    assert Image.open(io.BytesIO(api.get(event_card).content)).size == (1200, 630)
+    assert api.get("/card.png", params={"catgory": "x"}).status_code == 400

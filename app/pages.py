@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from app import query as q
-from app.figure import figure_dict
+from app.figure import PLOT_PX, figure_dict
 from app.preview import preview_html
 from app.httpcache import prepare, respond, send
 from app.i18n import count_text, format_date, negotiate, t
@@ -237,7 +237,8 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
         muted = frozenset(e.id for e in drawn) - {e.id for e in events}
     # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
     figure = figure_dict(snap, drawn, lang, x_range=x_range, connectors=params.connectors,
-                         height=max(params.height - EMBED_CHROME, 120) if embed else 460, rangeslider=not embed,
+                         height=max(params.height - EMBED_CHROME, 120) if embed else 540, rangeslider=not embed,
+                         plot_px=PLOT_PX["embed" if embed else "explorer"],
                          muted=muted, as_of=query.as_of)
     legend = [{"key": tr["meta"]["category"], "label": tr["name"], "colour": tr["marker"]["color"]}
               for tr in figure["data"] if tr.get("mode") == "markers"]

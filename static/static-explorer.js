@@ -69,8 +69,7 @@
   var figure = fullFigure;
   var FACETS = ['side', 'category', 'technology', 'actor', 'status'];
   var LANES = ['china', 'allies', 'us'];  // app/figure.py
-  var OFFSETS = [0.0, 0.22, -0.22, 0.36, -0.36, 0.11, -0.11];
-  var STAGGER_DAYS = 24;
+  var OFFSETS = [0.0, 0.15, -0.15, 0.3, -0.3, 0.45, -0.45];  // app/figure.py OFFSETS
   var DAY = 864e5;
   var events = null;  // from events.json, with derived fields
   var state = null;
@@ -105,14 +104,14 @@
   }
 
   /* ---- figure: the server's figure, restricted to the matching events ---- */
-  function lanePositions(list) {  // app/figure.py _lane_positions()
+  function lanePositions(list, gap) {  // app/figure.py _lane_positions()
     var pos = {}, last = {};
     list.slice().sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0; })
       .forEach(function (e) {
         var slot = -1, t = Date.parse(e.date);
         for (var s = 0; s < OFFSETS.length; s++) {
           var prev = last[e.side + s];
-          if (prev === undefined || (t - Date.parse(prev)) / DAY > STAGGER_DAYS) { slot = s; break; }
+          if (prev === undefined || (t - Date.parse(prev)) / DAY > gap) { slot = s; break; }
         }
         if (slot < 0) {
           slot = 0;
@@ -130,7 +129,20 @@
     muted = muted || {};
     var keep = {};
     kept.forEach(function (e) { keep[e.id] = true; });
-    var y = lanePositions(kept);
+    var first, lastDay;
+    if (kept.length) {
+      var dates = kept.map(function (e) { return e.date; }).sort();
+      first = shiftDate(dates[0], -45);
+      lastDay = shiftDate(dates[dates.length - 1], 45);
+    } else {
+      first = '2018-01-01';
+      lastDay = new Date().toISOString().slice(0, 10);
+    }
+    var x0 = s.x0 && partialDate(s.x0, false), x1 = s.x1 && partialDate(s.x1, true);
+    var view = x0 && x1 && x0 < x1 ? [x0, x1] : [first, lastDay];
+    var meta = fullFigure.layout.meta || {};  // app/figure.py gap_days(): GAP_PX at the view's scale
+    var gap = Math.max(Math.round((Date.parse(view[1]) - Date.parse(view[0])) / DAY), 1) * meta.gap_px / meta.plot_px;
+    var y = lanePositions(kept, gap);
     var data = [];
     fullFigure.data.forEach(function (tr) {
       var copy = Object.assign({}, tr);
@@ -168,17 +180,7 @@
       data.push(copy);
     });
     var layout = JSON.parse(JSON.stringify(fullFigure.layout));
-    var first, lastDay;
-    if (kept.length) {
-      var dates = kept.map(function (e) { return e.date; }).sort();
-      first = shiftDate(dates[0], -45);
-      lastDay = shiftDate(dates[dates.length - 1], 45);
-    } else {
-      first = '2018-01-01';
-      lastDay = new Date().toISOString().slice(0, 10);
-    }
-    var x0 = s.x0 && partialDate(s.x0, false), x1 = s.x1 && partialDate(s.x1, true);
-    layout.xaxis.range = x0 && x1 && x0 < x1 ? [x0, x1] : [first, lastDay];
+    layout.xaxis.range = view;
     layout.xaxis.rangeslider = Object.assign({}, layout.xaxis.rangeslider, { range: [first, lastDay] });
     layout.meta = Object.assign({}, layout.meta, { events: kept.length }, asOf ? { as_of: asOf } : {});
     layout.shapes = asOf ? [{ type: 'line', name: 'as-of', xref: 'x', yref: 'paper', x0: asOf, x1: asOf, y0: 0, y1: 1,

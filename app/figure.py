@@ -42,14 +42,21 @@ def gap_days(view: tuple[dt.date, dt.date], plot_px: int) -> float:
     return max((view[1] - view[0]).days, 1) * GAP_PX / plot_px
 
 
-def _lane_positions(snapshot: Snapshot, events: list[Event], gap: float) -> dict[str, float]:
+def shown_lanes(snapshot: Snapshot, events: list[Event]) -> list[str]:
+    """The lanes drawn, bottom to top: those with events (a filter that empties a lane collapses
+    it); all of them when there is no event."""
+    present = {snapshot.side_of(e) for e in events}
+    return [side for side in LANES if side in present] or list(LANES)
+
+
+def _lane_positions(snapshot: Snapshot, events: list[Event], gap: float, lanes: list[str]) -> dict[str, float]:
     """y position per event id: the side's lane plus a row offset, so events less than `gap` days
     apart in one lane take different rows (the first free row; if none, the longest free)."""
     positions: dict[str, float] = {}
     last_in_slot: dict[tuple[str, int], dt.date] = {}
     for event in sorted(events, key=lambda e: (e.date, e.id)):
         side = snapshot.side_of(event)
-        lane = LANES.index(side)
+        lane = lanes.index(side)
         slot = 0
         for slot in range(len(OFFSETS)):
             previous = last_in_slot.get((side, slot))
@@ -89,7 +96,8 @@ def build_figure(
     else:
         first, last = dt.date(2018, 1, 1), dt.date.today()
     view = x_range or (first, last)
-    y = _lane_positions(snapshot, events, gap_days(view, plot_px))
+    lanes = shown_lanes(snapshot, events)
+    y = _lane_positions(snapshot, events, gap_days(view, plot_px), lanes)
     fig = go.Figure()
 
     by_category: dict[str, list[Event]] = {}
@@ -142,7 +150,7 @@ def build_figure(
         hoverinfo="skip", visible=True if connectors else "legendonly", meta={"connectors": True},
     ))
 
-    lane_labels = [tax.sides[side].label.get(lang) for side in LANES]
+    lane_labels = [tax.sides[side].label.get(lang) for side in lanes]
     # Fixed margins instead of automargin, and the legend as HTML beside the chart: each of
     # them costs plotly.js extra layout passes (measured: about half the drawing time).
     margin = {"l": _label_width(lane_labels), "r": 12, "t": 12, "b": 30}  # plotly adds the range slider below
@@ -167,16 +175,16 @@ def build_figure(
         },
         yaxis={
             "tickmode": "array",
-            "tickvals": [0, 1, 2],
+            "tickvals": list(range(len(lanes))),
             "ticktext": lane_labels,
-            "range": list(Y_RANGE),
+            "range": [Y_RANGE[0], round(len(lanes) - 1 + Y_RANGE[1] - 2, 3)],
             "fixedrange": True,
             "zeroline": False,
             "showgrid": True,
             "gridcolor": "rgba(128,128,128,0.25)",
             "automargin": False,
         },
-        meta={"lang": lang, "events": len(events), "gap_px": GAP_PX, "plot_px": plot_px,
+        meta={"lang": lang, "events": len(events), "gap_px": GAP_PX, "plot_px": plot_px, "lanes": lanes,
               **({"as_of": as_of.isoformat()} if as_of else {})},
     )
     if as_of:

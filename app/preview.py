@@ -11,7 +11,6 @@ import datetime as dt
 import html
 from typing import Any
 
-from app.figure import Y_RANGE
 
 
 def _day(value: str) -> dt.date:
@@ -31,7 +30,7 @@ def preview_html(fig: dict[str, Any]) -> str:
         plot_h = (plot_h - 37) / (1 + slider.get("thickness", 0.15))
     x0, x1 = (_day(v) for v in layout["xaxis"]["range"])
     span = max((x1 - x0).days, 1)
-    y0, y1 = Y_RANGE
+    y0, y1 = layout["yaxis"]["range"]
 
     def fx(value: str) -> float | None:
         f = (_day(value) - x0).days / span

@@ -104,7 +104,14 @@
   }
 
   /* ---- figure: the server's figure, restricted to the matching events ---- */
-  function lanePositions(list, gap) {  // app/figure.py _lane_positions()
+  function shownLanes(list) {  // app/figure.py shown_lanes(): a lane without events collapses
+    var present = {};
+    list.forEach(function (e) { present[e.side] = true; });
+    var shown = LANES.filter(function (side) { return present[side]; });
+    return shown.length ? shown : LANES.slice();
+  }
+
+  function lanePositions(list, gap, lanes) {  // app/figure.py _lane_positions()
     var pos = {}, last = {};
     list.slice().sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0; })
       .forEach(function (e) {
@@ -118,7 +125,7 @@
           for (var k = 1; k < OFFSETS.length; k++) if (last[e.side + k] < last[e.side + slot]) slot = k;
         }
         last[e.side + slot] = e.date;
-        pos[e.id] = LANES.indexOf(e.side) + OFFSETS[slot];
+        pos[e.id] = lanes.indexOf(e.side) + OFFSETS[slot];
       });
     return pos;
   }
@@ -142,7 +149,8 @@
     var view = x0 && x1 && x0 < x1 ? [x0, x1] : [first, lastDay];
     var meta = fullFigure.layout.meta || {};  // app/figure.py gap_days(): GAP_PX at the view's scale
     var gap = Math.max(Math.round((Date.parse(view[1]) - Date.parse(view[0])) / DAY), 1) * meta.gap_px / meta.plot_px;
-    var y = lanePositions(kept, gap);
+    var lanes = shownLanes(kept);
+    var y = lanePositions(kept, gap, lanes);
     var data = [];
     fullFigure.data.forEach(function (tr) {
       var copy = Object.assign({}, tr);
@@ -181,6 +189,15 @@
     });
     var layout = JSON.parse(JSON.stringify(fullFigure.layout));
     layout.xaxis.range = view;
+    var fullLanes = (fullFigure.layout.meta || {}).lanes || LANES;
+    layout.yaxis = Object.assign({}, layout.yaxis, {
+      tickvals: lanes.map(function (_, i) { return i; }),
+      ticktext: lanes.map(function (side) {
+        var i = fullLanes.indexOf(side);
+        return i >= 0 ? fullFigure.layout.yaxis.ticktext[i] : ((st.labels || {}).side || {})[side] || side;
+      }),
+      range: [-0.6, Math.round((lanes.length - 1 + 0.6) * 1000) / 1000]
+    });
     layout.xaxis.rangeslider = Object.assign({}, layout.xaxis.rangeslider, { range: [first, lastDay] });
     layout.meta = Object.assign({}, layout.meta, { events: kept.length }, asOf ? { as_of: asOf } : {});
     layout.shapes = asOf ? [{ type: 'line', name: 'as-of', xref: 'x', yref: 'paper', x0: asOf, x1: asOf, y0: 0, y1: 1,

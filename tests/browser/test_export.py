@@ -477,3 +477,9 @@ def test_static_state_of_play_greys_what_was_not_in_force(page, site, export):
     assert page.locator("#state-of-play").is_visible()
     assert f": {len(want)} measures in force" in page.locator("#state-of-play h2").inner_text()
     assert page.locator("#state-of-play a.event-link").count() == len(want)
+
+
+def test_static_lanes_collapse_as_the_servers_do(page, site, export):
+    open_static(page, f"{site}/index.html?side=china&side=us")
+    page.wait_for_function("() => document.getElementById('chart').layout.yaxis.ticktext.length === 2", timeout=15000)
+    assert page.evaluate("document.getElementById('chart').layout.yaxis.ticktext") == ["China", "United States"]

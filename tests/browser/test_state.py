@@ -253,3 +253,12 @@ def test_markers_do_not_hide_each_other(browser, server, path, width, limit):
         assert page.evaluate(OVERLAP) <= limit
     finally:
         ctx.close()
+
+
+def test_a_filter_that_empties_a_lane_collapses_it(page, server):
+    page.goto(server.url + "/?lang=en&side=china")
+    wait_chart(page)
+    assert page.evaluate("document.getElementById('chart').layout.yaxis.ticktext") == ["China"]
+    page.locator("#filters input[name='side'][value='allies']").check()
+    page.wait_for_function("() => document.getElementById('chart').layout.yaxis.ticktext.length === 2")
+    assert page.evaluate("document.getElementById('chart').layout.yaxis.ticktext") == ["China", "US allies and partners"]

@@ -136,36 +136,33 @@ def _validation_problems(exc: ValidationError, located: yamlfile.Located, displa
     return problems
 
 
+def _load_model(path: Path, model, problems: list[Problem]):
+    """One whole-file model (taxonomy, glossary) validated, or None with its problems recorded."""
+    display = str(path)
+    try:
+        located = yamlfile.load(path, display)
+        return model.model_validate(located.data)
+    except yamlfile.YamlFileError as exc:
+        problems.append(exc.problem)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, located, display))
+    return None
+
+
 def _load_glossary(folder: Path, problems: list[Problem], digest) -> Glossary | None:
     path = folder / GLOSSARY_FILE
     if not path.is_file():
         return None
-    display = str(path)
     digest.update(path.read_bytes())
-    try:
-        located = yamlfile.load(path, display)
-        return Glossary.model_validate(located.data)
-    except yamlfile.YamlFileError as exc:
-        problems.append(exc.problem)
-    except ValidationError as exc:
-        problems.extend(_validation_problems(exc, located, display))
-    return None
+    return _load_model(path, Glossary, problems)
 
 
 def _load_taxonomy(folder: Path, problems: list[Problem]) -> Taxonomy | None:
     path = folder / TAXONOMY_FILE
-    display = str(path)
     if not path.is_file():
-        problems.append(Problem(display, 1, 1, "", "taxonomy file is missing"))
+        problems.append(Problem(str(path), 1, 1, "", "taxonomy file is missing"))
         return None
-    try:
-        located = yamlfile.load(path, display)
-        return Taxonomy.model_validate(located.data)
-    except yamlfile.YamlFileError as exc:
-        problems.append(exc.problem)
-    except ValidationError as exc:
-        problems.extend(_validation_problems(exc, located, display))
-    return None
+    return _load_model(path, Taxonomy, problems)
 
 
 def _check_taxonomy_keys(event: Event, tax: Taxonomy, located: yamlfile.Located, display: str) -> list[Problem]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
-
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
@@ -13,12 +12,14 @@ from app import query as q
 from app.apimodels import EventDetail, EventsJSON, Facets, Problem, StoryBrief, StoryOut, TermOut, TimelineJSDocument
 from app.models import Taxonomy
 from app.httpcache import prepare, send
-from app.params import (DEFAULT_LIMIT, EventsParams, FilterParams, ProblemError, decode_cursor, encode_cursor,
+from app.errors import ProblemError
+from app.jsonout import json_bytes
+from app.params import (DEFAULT_LIMIT, EventsParams, FilterParams, decode_cursor, encode_cursor,
                         parse_partial_date)
 from app.glossary import terms_used
 from app.stories import story_brief, story_json, story_timelinejs
-from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, changes_feed, event_json, json_bytes
-from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
+from app.renderers import BY_EXTENSION, RENDERERS, RenderContext, changes_feed, event_json
+from app.webutil import cache_control, cache_key, prepared_cache, snapshot, urls
 
 router = APIRouter(tags=["events"])
 
@@ -50,15 +51,19 @@ def _render_events(request: Request, params: EventsParams, fmt: str | None) -> R
         # JSON is paged by default; the flat formats carry every matching event unless a limit is asked for
         limit = params.limit or (DEFAULT_LIMIT if renderer.paged else max(len(q.match(snap, query)), 1))
         page = q.page(snap, query, offset, limit)
+        u = urls(request).abs
+        items = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+
+        def address(query):
+            return u.events_api(query) if fmt is None else u.data(fmt, query)
+
         next_url = None
         if page.next_offset is not None:
-            items = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-            items.append(("cursor", encode_cursor(page.next_offset)))
-            next_url = f"{base_url(request)}{request.url.path}?{urlencode(items)}"
+            next_url = address(items + [("cursor", encode_cursor(page.next_offset))])
         ctx = RenderContext(
-            snapshot=snap, page=page, query=query, base_url=base_url(request),
+            snapshot=snap, page=page, query=query, urls=u,
             lang=params.lang or "en", next_url=next_url,
-            self_url=f"{base_url(request)}{request.url.path}" + (f"?{request.url.query}" if request.url.query else ""),
+            self_url=address(request.query_params.multi_items()),
             facets=q.facets(snap, query) if params.facets else None, bom=params.bom,
         )
         headers = []
@@ -133,9 +138,9 @@ def get_event(
         raise ProblemError(404, f"no event with id {event_id!r}", "event_id")
 
     def build():
-        base = base_url(request)
+        u = urls(request).abs
         tax = snap.taxonomy
-        data = event_json(snap, event, base)
+        data = event_json(snap, event, u)
 
         def brief(other_id: str, relation: str, inverse: bool) -> dict:
             other = snap.get(other_id)
@@ -143,7 +148,7 @@ def get_event(
             return {
                 "id": other_id, "date": other.date.isoformat(), "title": other.title.model_dump(),
                 "relation": relation, "relation_label": (rel.inverse if inverse else rel.label).model_dump(),
-                "url": f"{base}/event/{other_id}", "api_url": f"{base}/events/{other_id}",
+                "url": u.event(other_id), "api_url": u.event_api(other_id),
             }
 
         data["related"] = [brief(r.id, r.relation, False) for r in event.related]
@@ -210,9 +215,10 @@ def changes_atom(request: Request, params: Annotated[ChangesParams, Query()]) ->
                 since = parse_partial_date(params.updated_since, end=False)
             except ValueError as exc:
                 raise ProblemError(400, f"updated_since: {exc}", "updated_since") from None
-        base = base_url(request)
-        self_url = f"{base}/changes.atom" + (f"?{request.url.query}" if request.url.query else "")
-        return prepare(changes_feed(snap, base, params.lang, self_url, since), "application/atom+xml; charset=utf-8")
+        u = urls(request).abs
+        self_url = u.changes(params.lang) if not params.updated_since else (
+            u.changes(params.lang) + "&" + urlencode([("updated_since", params.updated_since)]))
+        return prepare(changes_feed(snap, u, params.lang, self_url, since), "application/atom+xml; charset=utf-8")
 
     prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), build)
     return send(request, prepared, cache_control(request))
@@ -233,7 +239,7 @@ class StoryParams(BaseModel):
 def list_stories(request: Request) -> Response:
     snap = snapshot(request)
     prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(
-        json_bytes([story_brief(base_url(request), s) for s in snap.stories]), "application/json"))
+        json_bytes([story_brief(urls(request).abs, s) for s in snap.stories]), "application/json"))
     return send(request, prepared, cache_control(request))
 
 
@@ -252,18 +258,18 @@ def get_story(request: Request, story_id: Annotated[str, Path(max_length=100)],
         raise ProblemError(404, f"no story with id {story_id!r}", "story_id")
 
     def build():
-        base = base_url(request)
-        data = (story_timelinejs(snap, story, base, params.lang) if params.format == "timelinejs"
-                else story_json(snap, story, base))
+        u = urls(request).abs
+        data = (story_timelinejs(snap, story, u, params.lang) if params.format == "timelinejs"
+                else story_json(snap, story, u))
         return prepare(json_bytes(data), "application/json")
 
     prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), build)
     return send(request, prepared, cache_control(request))
 
 
-def _term_json(snap, key: str, base: str) -> dict:
+def _term_json(snap, key: str, u) -> dict:
     term = snap.glossary.terms[key]
-    return {"id": key, **term.model_dump(mode="json"), "url": f"{base}/glossary#t-{key}",
+    return {"id": key, **term.model_dump(mode="json"), "url": f"{u.glossary()}#t-{key}",
             "events": terms_used(snap).get(key, [])}
 
 
@@ -276,9 +282,9 @@ def _term_json(snap, key: str, base: str) -> dict:
 )
 def list_terms(request: Request) -> Response:
     snap = snapshot(request)
-    base = base_url(request)
+    u = urls(request).abs
     prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(json_bytes(
-        [_term_json(snap, k, base) for k in (snap.glossary.terms if snap.glossary else {})]), "application/json"))
+        [_term_json(snap, k, u) for k in (snap.glossary.terms if snap.glossary else {})]), "application/json"))
     return send(request, prepared, cache_control(request))
 
 
@@ -292,5 +298,5 @@ def get_term(request: Request, term_id: Annotated[str, Path(max_length=100)]) ->
     if not snap.glossary or term_id not in snap.glossary.terms:
         raise ProblemError(404, f"no term with id {term_id!r}", "term_id")
     prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(
-        json_bytes(_term_json(snap, term_id, base_url(request))), "application/json"))
+        json_bytes(_term_json(snap, term_id, urls(request).abs)), "application/json"))
     return send(request, prepared, cache_control(request))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.webutil import urls
+
 router = APIRouter()
 
 SWAGGER_JS = "vendor/swagger-ui/swagger-ui-bundle.js"
@@ -23,10 +25,11 @@ def docs(request: Request) -> HTMLResponse:
     assets = request.app.state.assets
     body = request.app.state.jinja.get_template("docs.html").render(
         title=request.app.title,
-        asset_url=assets.url,
+        asset_url=urls(request).asset,
+        urls=urls(request),
         swagger=assets.get(SWAGGER_JS) is not None and assets.get(SWAGGER_CSS) is not None,
         swagger_js=SWAGGER_JS,
         swagger_css=SWAGGER_CSS,
-        openapi_url=request.app.openapi_url,
+        openapi_url=urls(request).openapi(),
     )
     return HTMLResponse(body, headers={"Cache-Control": "no-cache"})

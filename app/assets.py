@@ -94,10 +94,10 @@ class Assets:
         asset = self.get(name)
         return asset.prepared.body.decode("utf-8") if asset else ""
 
-    def url(self, name: str) -> str:
+    def version(self, name: str) -> str:
+        """The asset's content hash: `?v=` of its URL (app/urls.py), which makes it immutable."""
         asset = self.get(name)
-        version = asset.version if asset else "missing"
-        return f"/static/{name}?v={version}"
+        return asset.version if asset else "missing"
 
 
 if __name__ == "__main__":  # python -m app.assets FILE...: write FILE.br next to each file

@@ -10,11 +10,20 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from app.params import ProblemError
-
 log = logging.getLogger("timeline.errors")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """An error answered as application/problem+json (RFC 9457)."""
+
+    def __init__(self, status: int, detail: str, parameter: str | None = None, title: str | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.parameter = parameter
+        self.title = title
 
 
 def problem(status: int, detail: str, parameter: str | None = None, title: str | None = None,

@@ -16,6 +16,7 @@ import brotli
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.qvalues import qvalues
 from app.security import headers_for_path
 
 
@@ -128,18 +129,7 @@ class PreparedCache:
 
 def _accepts(accept_encoding: str, coding: str) -> bool:
     """Whether an Accept-Encoding value admits `coding` with a non-zero q-value."""
-    for part in accept_encoding.split(","):
-        name, *params = [p.strip() for p in part.split(";")]
-        if name.lower() == coding:
-            q = 1.0
-            for param in params:
-                if param.startswith("q="):
-                    try:
-                        q = float(param[2:])
-                    except ValueError:
-                        q = 0.0
-            return q > 0
-    return False
+    return any(name == coding and q > 0 for name, q in qvalues(accept_encoding))
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -215,7 +205,8 @@ def fast_key(scope, app) -> tuple:
     headers = dict(scope["headers"])
     return (app.state.store.snapshot.content_hash, _today(), scope.get("scheme"), headers.get(b"host"),
             headers.get(b"x-forwarded-proto"), headers.get(b"x-forwarded-host"), scope["path"],
-            scope.get("query_string", b""), headers.get(b"accept-language"))
+            scope.get("query_string", b""), headers.get(b"accept-language"),
+            getattr((scope.get("state") or {}).get("urls"), "key", None))
 
 
 class FastPath:

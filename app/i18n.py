@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.qvalues import qvalues
+
 LANGS = ("en", "zh")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -185,16 +187,8 @@ def negotiate(explicit: str | None, accept_language: str | None, default: str = 
     if explicit in LANGS:
         return explicit
     best, best_q = None, 0.0
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, *params = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        primary = tag.lower().split("-")[0]
+    for tag, q in qvalues(accept_language):
+        primary = tag.split("-")[0]
         if primary in LANGS and q > best_q:
             best, best_q = primary, q
     return best or default

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import logging.config
 from typing import Annotated
 
 import jinja2
 from fastapi import Depends, FastAPI, Path, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from app import api, apidocs, errors, oembed, openapi_doc, pages
+from app import api, apidocs, errors, oembed, openapi_doc, ops, pages
 from app.assets import IMMUTABLE, REVALIDATE, Assets
+from app.basepath import BasePath
 from app.httpcache import FastPath, PreparedCache, send
 from app.logconfig import log_config
-from app.params import ProblemError, reject_unknown_params
+from app.errors import ProblemError
+from app.params import reject_unknown_params
 from app.security import SecurityHeaders
 from app.settings import Settings
 from app.store import Snapshot, StoreHolder
@@ -108,38 +109,8 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app.include_router(oembed.router)
     app.include_router(pages.router)
     app.include_router(apidocs.router)
+    app.include_router(ops.router)
     openapi_doc.install(app, holder)
-
-    @app.get("/healthz", tags=["operations"], summary="Liveness")
-    def healthz() -> dict:
-        snap = holder.snapshot
-        return {
-            "status": "ok", "events": len(snap.events), "hash": snap.content_hash,
-            "loaded_at": snap.loaded_at.isoformat(), "last_reload_error": holder.last_error or None,
-        }
-
-    @app.get("/readyz", tags=["operations"], summary="Readiness: the store is loaded",
-             responses={503: errors.PROBLEM_RESPONSE})
-    def readyz() -> JSONResponse:
-        snap = holder.snapshot
-        body = {"ready": bool(snap.events), "events": len(snap.events), "hash": snap.content_hash,
-                "last_reload": holder.last_reload.isoformat(), "last_reload_error": holder.last_error or None}
-        return JSONResponse(body, status_code=200 if snap.events else 503, headers={"Cache-Control": "no-store"})
-
-    @app.post("/-/reload", tags=["operations"], summary="Reload the data folder (from this machine only)",
-              responses={403: errors.PROBLEM_RESPONSE, 409: errors.PROBLEM_RESPONSE})
-    def reload(request: Request) -> JSONResponse:
-        client = request.client.host if request.client else ""
-        try:
-            local = ipaddress.ip_address(client).is_loopback
-        except ValueError:
-            local = False
-        if not local or request.headers.get("x-forwarded-for"):
-            raise ProblemError(403, "reload is allowed from the local machine only")
-        ok = holder.reload()
-        body = {"ok": ok, "events": len(holder.snapshot.events), "hash": holder.snapshot.content_hash,
-                "errors": holder.last_error}
-        return JSONResponse(body, status_code=200 if ok else 409, headers={"Cache-Control": "no-store"})
 
     @app.get("/static/{name:path}", include_in_schema=False)
     def static(request: Request, name: Annotated[str, Path(max_length=200)]) -> Response:
@@ -150,5 +121,6 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         return send(request, asset.prepared, IMMUTABLE if immutable else REVALIDATE)
 
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(FastPath, owner=app)  # outermost: repeated GETs answered from prepared bytes
+    app.add_middleware(FastPath, owner=app)  # repeated GETs answered from prepared bytes
+    app.add_middleware(BasePath, base_url=settings.base_url)  # outermost: routes see paths without the base's
     return app

@@ -16,9 +16,9 @@ from app.apimodels import OEmbed, Problem
 from app.httpcache import prepare, send
 from app.i18n import t
 from app.pages import EMBED_HEIGHT
-from app.params import ProblemError
-from app.renderers import json_bytes
-from app.webutil import base_url, cache_control, cache_key, prepared_cache, snapshot
+from app.errors import ProblemError
+from app.jsonout import json_bytes
+from app.webutil import cache_control, cache_key, prepared_cache, snapshot, urls
 
 router = APIRouter(tags=["embed"])
 
@@ -30,34 +30,37 @@ VIEW_KEYS = {"from", "to", "actor", "category", "technology", "side", "entity", 
              "sort", "lang", "x0", "x1", "connectors", "event", "updated_since"}
 
 
-def _embed_target(request: Request, url: str) -> tuple[str, list[tuple[str, str]], str]:
-    """The embed path, its query and a title for an explorer, event or story URL of this site;
-    404 otherwise."""
-    base = urlsplit(base_url(request))
+def _embed_target(request: Request, url: str) -> tuple[str, str]:
+    """The embed address (absolute, from the URL builder) and a title for an explorer, event or
+    story URL of this site (same host, under the site's base path); 404 otherwise."""
+    u = urls(request).abs
+    base = urlsplit(u.base)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != base.netloc.lower():
+    root = base.path.rstrip("/")
+    if (parts.scheme not in ("http", "https") or parts.netloc.lower() != base.netloc.lower()
+            or not (parts.path == root or parts.path.startswith(root + "/"))):
         raise ProblemError(404, "url is not a page of this site", "url")
     items = [(k, v) for k, v in parse_qsl(parts.query) if k in VIEW_KEYS]
     lang = dict(items).get("lang", "en") if dict(items).get("lang") in ("en", "zh") else "en"
-    path = parts.path.rstrip("/") or "/"
+    items = [(k, v) for k, v in items if k not in ("lang", "height")]
+    path = parts.path[len(root):].rstrip("/") or "/"
     if path in ("/", "/embed"):
-        return "/embed", items, t("site_title", lang)
+        return u.embed(lang, items), t("site_title", lang)
     for prefix in ("/story/", "/embed/story/"):
         if path.startswith(prefix) and "/" not in path[len(prefix):]:
             story = snapshot(request).story(path[len(prefix):])
             if story is None:
                 raise ProblemError(404, f"no story at {parts.path!r}", "url")
             step = dict(parse_qsl(parts.query)).get("step")
-            keep = [("lang", lang)] + ([("step", step)] if step and step.isdigit() else [])
-            return f"/embed/story/{story.id}", keep, story.title.get(lang)
+            return u.story_embed(story.id, lang, int(step) if step and step.isdigit() else None), story.title.get(lang)
     prefix = "/event/"
     if path.startswith(prefix) and "/" not in path[len(prefix):]:
         event = snapshot(request).get(path[len(prefix):])
         if event is None:
             raise ProblemError(404, f"no event at {parts.path!r}", "url")
         window = dt.timedelta(days=365)
-        return ("/embed", [("lang", lang), ("event", event.id), ("x0", (event.date - window).isoformat()),
-                           ("x1", (event.date + window).isoformat())], event.title.get(lang))
+        return (u.embed(lang, [("event", event.id), ("x0", (event.date - window).isoformat()),
+                               ("x1", (event.date + window).isoformat())]), event.title.get(lang))
     raise ProblemError(404, "url is not an explorer, event or story page of this site", "url")
 
 
@@ -91,19 +94,17 @@ def oembed(
     format: Annotated[Literal["json", "xml"], Query(description="Response format.")] = "json",
 ) -> Response:
     def build():
-        path, items, title = _embed_target(request, url)
+        embed_url, title = _embed_target(request, url)
         width = min(DEFAULT_WIDTH, maxwidth or DEFAULT_WIDTH)
         # The embed fills its frame exactly (a compact layout under 380 px keeps the chart, its
         # date axis and the credit), so the frame's height is the embed's height.
         height = min(maxheight or DEFAULT_HEIGHT, max(MIN_EMBED_HEIGHT, min(DEFAULT_HEIGHT, maxheight or DEFAULT_HEIGHT)))
-        query = [(k, v) for k, v in items if k != "height"] + [("height", str(height))]
-        base = base_url(request)
-        src = f"{base}{path}?{urlencode(query)}"
+        src = f"{embed_url}{'&' if '?' in embed_url else '?'}{urlencode([('height', str(height))])}"
         iframe = (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="{width}" '
                   f'height="{height}" style="border:0;max-width:100%" loading="lazy"></iframe>')
         body = {
             "version": "1.0", "type": "rich", "title": title,
-            "provider_name": "Chip Controls Timeline", "provider_url": base + "/",
+            "provider_name": "Chip Controls Timeline", "provider_url": urls(request).abs.explorer(),
             "html": iframe, "width": width, "height": height, "cache_age": 3600,
         }
         if format == "xml":

@@ -19,13 +19,15 @@ from app.preview import preview_html
 from app.httpcache import prepare, respond, send
 from app.i18n import count_text, format_date, negotiate, t
 from app.models import Event
-from app.params import FilterParams, ProblemError, parse_partial_date
-from app.renderers import event_jsonld, json_for_script
+from app.errors import ProblemError
+from app.params import FilterParams, parse_partial_date
+from app.jsonout import json_for_script
+from app.renderers import event_jsonld
 from app.store import Snapshot
 from app.stories import story_json
 from app.glossary import TermLinker, terms_used
 from app.cards import render_card
-from app.webutil import base_url, cache_control, cache_key, prepared_cache, settings, snapshot
+from app.webutil import cache_control, cache_key, prepared_cache, settings, snapshot, urls
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,28 +80,51 @@ def _only_lang(request: Request, lang: str) -> None:
 
 def _globals(request: Request, lang: str) -> dict[str, Any]:
     snap = snapshot(request)
-    assets = request.app.state.assets
+    u = urls(request)
     return {
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "t": lambda key, **kw: t(key, lang, **kw),
         "fdate": lambda day, precision="day": format_date(day, precision, lang),
-        "asset_url": assets.url,
-        "inline_css": assets.text("style.css"),
+        "urls": u,
+        "asset_url": u.asset,
+        "inline_css": request.app.state.assets.text("style.css"),
         "tax": snap.taxonomy,
         "side_of": snap.side_of,
         "scheduled_of": snap.scheduled,
         "stories_of": snap.stories_of,
         "stories": snap.stories,
         "reviewed_through": snap.taxonomy.reviewed_through,
-        "base": base_url(request),
     }
 
 
-def _url_templates(lang: str) -> dict[str, str]:
-    """Where the pages' scripts find an event's detail fragment and page ({id} is replaced);
-    the static export rewrites these to its files."""
-    return {"panel_url": f"/event/{{id}}/panel?lang={lang}", "event_url": f"/event/{{id}}?lang={lang}"}
+def _page_urls(request: Request, lang: str) -> dict[str, str]:
+    """The addresses the pages' scripts use, from the URL builder ({id} is replaced; a
+    relative one, in the static export, resolves against the page's own address)."""
+    u = urls(request)
+    return {"panel_url": u.panel("{id}", lang), "event_url": u.event("{id}", lang), "explorer_url": u.explorer(),
+            "embed_url": u.abs.embed(), "embed_script": u.abs.asset("embed.js", versioned=False)}
+
+
+def _static_data(request: Request, lang: str, mode: str) -> dict[str, Any] | None:
+    """What the static export's explorer and embed (static-explorer.js) need to answer queries in
+    the browser: where the data and the query index are, the language's strings and labels.
+    None on the live site, which answers queries itself."""
+    u = urls(request)
+    if not u.static:
+        return None
+    tax = snapshot(request).taxonomy
+    return {
+        "mode": mode, "events_url": u.events_api(), "index_url": u.file("query-index.json"),
+        "strings": {**{k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
+                                               "invalid_date", "invalid_day", "unknown_param")},
+                    "state_of_play": t("state_of_play", lang, day="{day}", n="{n}")},
+        "labels": {"side": {k: v.label.get(lang) for k, v in tax.sides.items()},
+                   "category": {k: v.label.get(lang) for k, v in tax.categories.items()}},
+        "explorer": {lg: u.explorer(lg) for lg in ("en", "zh")},
+        "count_one": t("event_one", lang), "count_many": t("events_count", lang, n="{n}"),
+        "no_events": t("no_events", lang), "timeline": t("timeline", lang),
+    }
 
 
 def _lang(request: Request) -> str:
@@ -138,15 +163,15 @@ def _links(snap: Snapshot, event: Event, lang: str) -> list[dict]:
     return out
 
 
-def _linker(snap: Snapshot, lang: str, scope: str) -> TermLinker:
-    return TermLinker(snap.glossary, lang, f"/glossary?lang={lang}", scope)
+def _linker(u, snap: Snapshot, lang: str, scope: str) -> TermLinker:
+    return TermLinker(snap.glossary, lang, u.glossary(lang), scope)
 
 
 def render_detail(request: Request, snap: Snapshot, event: Event, lang: str, heading: str = "h2") -> str:
     env = request.app.state.jinja
     return env.get_template("_detail.html").render(
         **_globals(request, lang), e=event, links=_links(snap, event, lang), heading=heading,
-        link_terms=_linker(snap, lang, event.id))
+        link_terms=_linker(urls(request), snap, lang, event.id))
 
 
 def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
@@ -255,8 +280,7 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
         "legend": legend, "preview": preview_html(figure), "chart_height": figure["layout"]["height"],
         "groups": _group_by_year(events),
         "count_text": count_text(len(events), lang), "event_count": len(events),
-        "api_query": urlencode(filters + [("lang", lang)]),
-        "view_query": urlencode(view_items),
+        "api_items": filters + [("lang", lang)],
         "errors": errors, "raw": request.query_params, "zoom_empty": zoom_empty,
         "state_of_play": _state_of_play(snap, events, lang) if query.as_of else None,
     }
@@ -325,14 +349,15 @@ def explorer(request: Request) -> Response:
         state = [(k, v) for k, v in view["view_items"] if k != "lang"] + ([("event", selected.id)] if selected else [])
         other_items = state + [("lang", "en" if lang == "zh" else "zh")]
         page_data = {
-            "figure": view["figure"], "lang": lang, "base": base_url(request), **_url_templates(lang),
+            "figure": view["figure"], "lang": lang, **_page_urls(request, lang),
             "strings": {k: t(k, lang) for k in ("copy", "copied", "close", "show_chart", "reset_view")},
             "selected": selected.id if selected else None, "embed_height": EMBED_HEIGHT,
+            "static": _static_data(request, lang, "explorer"),
         }
         body = request.app.state.jinja.get_template("explorer.html").render(
             **_globals(request, lang), **view,
             filter_groups=_filter_groups(snap, params, view["facets"], lang),
-            other_lang_query=urlencode(other_items),
+            other_lang_url=urls(request).explorer(query=other_items),
             selected_html=render_detail(request, snap, selected, lang) if selected else "",
             page_json=json_for_script(page_data),
         )
@@ -348,12 +373,12 @@ def embed(request: Request) -> Response:
     def build():
         view = _view(request, EmbedParams, lang)
         params: EmbedParams = view["params"]
-        explorer_url = f"{base_url(request)}/?{view['view_query']}"
+        explorer_url = urls(request).abs.explorer(query=view["view_items"])
         selected = _selected(view, lang)
-        page_data = {"figure": view["figure"], "lang": lang, "base": base_url(request), "explorer": explorer_url,
-                     **_url_templates(lang),
+        page_data = {"figure": view["figure"], "lang": lang, "explorer": explorer_url, **_page_urls(request, lang),
                      "selected": selected.id if selected else None,
-                     "theme": params.theme, "height": params.height, "strings": {k: t(k, lang) for k in ("close",)}}
+                     "theme": params.theme, "height": params.height, "strings": {k: t(k, lang) for k in ("close",)},
+                     "static": _static_data(request, lang, "embed")}
         body = request.app.state.jinja.get_template("embed.html").render(
             **_globals(request, lang), **view,
             title=params.title or t("site_title", lang), theme=params.theme,
@@ -404,8 +429,8 @@ def event_page(request: Request, event_id: str) -> Response:
         _only_lang(request, lang)
         snap = snapshot(request)
         event = _get_event(request, event_id, lang)
-        base = base_url(request)
-        url = f"{base}/event/{event.id}"
+        u = urls(request)
+        url = u.abs.event(event.id)
         today = dt.date.today()
         title = event.title.get(lang)
         site = t("site_title", lang)
@@ -422,7 +447,7 @@ def event_page(request: Request, event_id: str) -> Response:
         )
         body = request.app.state.jinja.get_template("event.html").render(
             **_globals(request, lang), e=event, detail_html=render_detail(request, snap, event, lang, heading="h1"),
-            jsonld=json_for_script(event_jsonld(snap, event, base, lang)), apa=apa, bibtex=bibtex,
+            jsonld=json_for_script(event_jsonld(snap, event, u.abs, lang)), apa=apa, bibtex=bibtex,
         )
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 
@@ -451,22 +476,22 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
             raise ProblemError(400, "height: 150-2000", "height")
         events = [snap.get(s.event) for s in story.steps]
         ordered = sorted(events, key=lambda e: (e.date, e.id))
-        base = base_url(request)
+        u = urls(request)
         figure = figure_dict(snap, ordered, lang, height=max(int(height) - 230, 160) if embed else 380,
                              rangeslider=False)
-        data = story_json(snap, story, base)
+        data = story_json(snap, story, u.abs)
         page_data = {"figure": figure, "lang": lang, "story": data, "step": int(step), "embed": embed,
-                     "height": int(height), "base": base, "embed_height": EMBED_HEIGHT,
-                     "embed_src": f"{base}/embed/story/{story.id}?lang={lang}",
+                     "height": int(height), "embed_height": EMBED_HEIGHT,
+                     "embed_src": u.abs.story_embed(story.id, lang), "embed_script": u.abs.asset("embed.js", versioned=False),
                      "strings": {k: t(k, lang) for k in ("step_of", "previous", "next", "copy", "copied")}}
         steps = [{"n": i + 1, "event": e, "narrative": s.narrative.get(lang), "zoom": data["steps"][i]["zoom"],
                   "links": s.links} for i, (s, e) in enumerate(zip(story.steps, events))]
-        view_url = f"{base}/story/{story.id}?lang={lang}"
+        view_url = u.abs.story(story.id, lang)
         body = request.app.state.jinja.get_template("story.html").render(
             **_globals(request, lang), story=story, steps=steps, step=int(step), embed=embed, theme=theme,
             preview=preview_html(figure), chart_height=figure["layout"]["height"], view_url=view_url,
-            other_lang_query=urlencode([("lang", "en" if lang == "zh" else "zh"), ("step", step)]),
-            page_json=json_for_script(page_data), link_terms=_linker(snap, lang, story.id),
+            other_lang_url=u.story(story.id, "en" if lang == "zh" else "zh", int(step)),
+            page_json=json_for_script(page_data), link_terms=_linker(urls(request), snap, lang, story.id),
         )
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 
@@ -495,7 +520,7 @@ def glossary_page(request: Request) -> Response:
         used = terms_used(snap)
         body = request.app.state.jinja.get_template("glossary.html").render(
             **_globals(request, lang), terms=terms, used={k: [snap.get(i) for i in v] for k, v in used.items()},
-            other_lang_query=urlencode([("lang", "en" if lang == "zh" else "zh")]),
+            other_lang_url=urls(request).glossary("en" if lang == "zh" else "zh"),
         )
         return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
 

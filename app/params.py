@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.requests import Request
 
+from app.errors import ProblemError
 from app.models import EventQuery
 from app.store import Snapshot
 
@@ -24,17 +25,6 @@ DEFAULT_LIMIT = 50  # JSON pages
 MAX_LIMIT = 1000
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-class ProblemError(Exception):
-    """An error answered as application/problem+json (RFC 9457)."""
-
-    def __init__(self, status: int, detail: str, parameter: str | None = None, title: str | None = None):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.parameter = parameter
-        self.title = title
 
 
 def parse_partial_date(value: str, *, end: bool) -> dt.date:

@@ -4,7 +4,7 @@ extension (the way Datasette registers output renderers). Adding a format is add
 Each renderer takes a `RenderContext` (a page of events from the one query function) and
 returns bytes. Text from the data is escaped for its format: HTML-escaped where the format
 carries HTML (Atom content, TimelineJS text), formula-neutralised in CSV, and JSON embedded
-in HTML is escaped by `json_for_script`.
+in HTML is escaped by `json_for_script` (app/jsonout.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import csv
 import datetime as dt
 import html
 import io
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from app.jsonout import json_bytes
 from app.models import Event, EventQuery
 from app.query import Page
 from app.store import Snapshot
@@ -34,7 +34,7 @@ class RenderContext:
     snapshot: Snapshot
     page: Page
     query: EventQuery
-    base_url: str  # absolute, without trailing slash
+    urls: Any  # the absolute URL builder of app/urls.py (`urls.abs`): every link in an output comes from it
     lang: str = "en"
     self_url: str = ""
     next_url: str | None = None
@@ -62,28 +62,13 @@ def with_state(ctx: RenderContext, event: Event, text: str) -> str:
     return f"[{state_text(state, ctx.query.as_of, ctx.lang)}] {text}"
 
 
-def permalink(base_url: str, event: Event) -> str:
-    return f"{base_url}/event/{event.id}"
-
-
-def event_json(snapshot: Snapshot, event: Event, base_url: str) -> dict[str, Any]:
+def event_json(snapshot: Snapshot, event: Event, urls) -> dict[str, Any]:
     data = event.model_dump(mode="json")
     data["side"] = snapshot.side_of(event)
     data["scheduled"] = snapshot.scheduled(event)
-    data["url"] = permalink(base_url, event)
-    data["api_url"] = f"{base_url}/events/{event.id}"
+    data["url"] = urls.event(event.id)
+    data["api_url"] = urls.event_api(event.id)
     return data
-
-
-def json_bytes(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def json_for_script(data: Any) -> str:
-    """JSON safe to place inside <script type="application/json|ld+json">."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -93,8 +78,8 @@ def json_for_script(data: Any) -> str:
 _FRAGMENTS: "OrderedDict[tuple[str, str], dict[str, bytes]]" = OrderedDict()
 
 
-def event_json_bytes(snapshot: Snapshot, event: Event, base_url: str) -> bytes:
-    key = (snapshot.content_hash, base_url)
+def event_json_bytes(snapshot: Snapshot, event: Event, urls) -> bytes:
+    key = (snapshot.content_hash, urls.key)
     cache = _FRAGMENTS.get(key)
     if cache is None:
         cache = _FRAGMENTS[key] = {}
@@ -102,7 +87,7 @@ def event_json_bytes(snapshot: Snapshot, event: Event, base_url: str) -> bytes:
             _FRAGMENTS.popitem(last=False)
     fragment = cache.get(event.id)
     if fragment is None:
-        fragment = cache[event.id] = json_bytes(event_json(snapshot, event, base_url))
+        fragment = cache[event.id] = json_bytes(event_json(snapshot, event, urls))
     return fragment
 
 
@@ -117,9 +102,9 @@ def render_json(ctx: RenderContext) -> bytes:
         "snapshot": ctx.snapshot.content_hash,
     })
     if ctx.query.as_of is None:
-        events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.base_url) for e in ctx.page.events)
+        events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.urls) for e in ctx.page.events)
     else:  # each event carries its state on the day
-        events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.base_url)[:-1] + b',"state":' +
+        events = b",".join(event_json_bytes(ctx.snapshot, e, ctx.urls)[:-1] + b',"state":' +
                            json_bytes(state_of(ctx, e).as_json()) + b"}" for e in ctx.page.events)
     tail = b',"facets":' + json_bytes(ctx.facets) if ctx.facets is not None else b""
     return head[:-1] + b',"events":[' + events + b"]" + tail + b"}"
@@ -170,7 +155,7 @@ def render_csv(ctx: RenderContext) -> bytes:
             ";".join(f"{r.relation}:{r.id}" for r in e.related),
             e.added.isoformat(), e.updated.isoformat(),
             " | ".join(f"{c.date.isoformat()}: {c.text.get(lang)}" for c in e.changes),
-            permalink(ctx.base_url, e),
+            ctx.urls.event(e.id),
         ]
         state = state_of(ctx, e)
         row += [state.kind, state.since.isoformat(), state.by or ""] if state else ["", "", ""]
@@ -184,7 +169,7 @@ def render_csv(ctx: RenderContext) -> bytes:
 def render_ics(ctx: RenderContext) -> bytes:
     from icalendar import Calendar, Event as VEvent
 
-    host = ctx.base_url.split("://", 1)[-1].split("/", 1)[0] or "chip-controls-timeline"
+    host = ctx.urls.host
     cal = Calendar()
     cal.add("prodid", "-//Chip Controls Timeline//EN")
     cal.add("version", "2.0")
@@ -201,7 +186,7 @@ def render_ics(ctx: RenderContext) -> bytes:
         item.add("summary", e.title.get(ctx.lang))
         sources = "\n".join(f"- {_source_text(s)}" for s in e.sources)
         item.add("description", f"{with_state(ctx, e, e.summary.get(ctx.lang))}\n\n{sources}")
-        item.add("url", permalink(ctx.base_url, e))
+        item.add("url", ctx.urls.event(e.id))
         item.add("categories", [e.category])
         item.add("transp", "TRANSPARENT")
         cal.add_component(item)
@@ -219,14 +204,14 @@ def render_atom(ctx: RenderContext) -> bytes:
 
     lang = ctx.lang
     fg = FeedGenerator()
-    fg.id(f"{ctx.base_url}/events.atom")
+    fg.id(ctx.urls.data("atom"))
     fg.title(SITE_TITLE[lang])
     fg.subtitle(SITE_DESCRIPTION[lang])
     fg.language("zh-Hans" if lang == "zh" else "en")
-    fg.link(href=ctx.self_url or f"{ctx.base_url}/events.atom", rel="self")
+    fg.link(href=ctx.self_url or ctx.urls.data("atom"), rel="self")
     if ctx.next_url:
         fg.link(href=ctx.next_url, rel="next")
-    fg.link(href=f"{ctx.base_url}/", rel="alternate")
+    fg.link(href=ctx.urls.explorer(), rel="alternate")
     fg.author({"name": SITE_TITLE[lang]})
     latest = max((e.updated for e in ctx.page.events), default=ctx.snapshot.loaded_at.date())
     fg.updated(_midnight(latest))
@@ -234,7 +219,7 @@ def render_atom(ctx: RenderContext) -> bytes:
     # prepends, so they are added in reverse. An entry's `updated` is the event's last change.
     for e in reversed(ctx.page.events):
         entry = fg.add_entry()
-        url = permalink(ctx.base_url, e)
+        url = ctx.urls.event(e.id)
         entry.id(url)
         entry.title(e.title.get(lang))
         entry.link(href=url)
@@ -298,13 +283,13 @@ def render_timelinejs(ctx: RenderContext) -> bytes:
 
 # --- JSON-LD (schema.org) ---------------------------------------------------------------------------
 
-def event_jsonld(snapshot: Snapshot, event: Event, base_url: str, lang: str) -> dict[str, Any]:
+def event_jsonld(snapshot: Snapshot, event: Event, urls, lang: str) -> dict[str, Any]:
     actors = [snapshot.taxonomy.actors[a].label.get(lang) for a in event.actors]
     return {
         "@context": "https://schema.org",
         "@type": "Event",
-        "@id": permalink(base_url, event),
-        "url": permalink(base_url, event),
+        "@id": urls.event(event.id),
+        "url": urls.event(event.id),
         "name": event.title.get(lang),
         "description": event.summary.get(lang),
         "startDate": event.date.isoformat(),
@@ -329,41 +314,41 @@ def render_jsonld(ctx: RenderContext) -> bytes:
         "numberOfItems": ctx.page.total,
         "itemListElement": [
             {"@type": "ListItem", "position": ctx.page.offset + i + 1,
-             "item": {**event_jsonld(ctx.snapshot, e, ctx.base_url, ctx.lang),
+             "item": {**event_jsonld(ctx.snapshot, e, ctx.urls, ctx.lang),
                       **({"description": with_state(ctx, e, e.summary.get(ctx.lang))} if ctx.query.as_of else {})}}
             for i, e in enumerate(ctx.page.events)
         ],
     })
 
 
-def changes_feed(snapshot: Snapshot, base_url: str, lang: str, self_url: str, since: dt.date | None = None) -> bytes:
+def changes_feed(snapshot: Snapshot, urls, lang: str, self_url: str, since: dt.date | None = None) -> bytes:
     """Atom feed of additions and corrections, newest first: an entry per event added and one per
     `changes` entry, each dated by when it happened."""
     from feedgen.feed import FeedGenerator
 
     items: list[tuple[dt.date, str, Event, str, str]] = []
     for e in snapshot.events:
-        items.append((e.added, f"{permalink(base_url, e)}#added", e, "added", e.summary.get(lang)))
+        items.append((e.added, f"{urls.event(e.id)}#added", e, "added", e.summary.get(lang)))
         for i, change in enumerate(e.changes):
-            items.append((change.date, f"{permalink(base_url, e)}#change-{i + 1}", e, "corrected", change.text.get(lang)))
+            items.append((change.date, f"{urls.event(e.id)}#change-{i + 1}", e, "corrected", change.text.get(lang)))
     if since:
         items = [it for it in items if it[0] >= since]
     items.sort(key=lambda it: (it[0], it[1]))
     prefix = {"en": {"added": "Added: ", "corrected": "Corrected: "}, "zh": {"added": "新增：", "corrected": "更正："}}[lang]
     fg = FeedGenerator()
-    fg.id(f"{base_url}/changes.atom")
+    fg.id(urls.changes())
     fg.title(SITE_TITLE[lang] + (" — 更新记录" if lang == "zh" else " — changes"))
     fg.subtitle("新增与更正的事件，最新在前。" if lang == "zh" else "Events added and corrected, newest first.")
     fg.language("zh-Hans" if lang == "zh" else "en")
     fg.link(href=self_url, rel="self")
-    fg.link(href=f"{base_url}/", rel="alternate")
+    fg.link(href=urls.explorer(), rel="alternate")
     fg.author({"name": SITE_TITLE[lang]})
     fg.updated(_midnight(items[-1][0] if items else snapshot.loaded_at.date()))
     for day, entry_id, e, kind, text in items:  # feedgen prepends: oldest added first reads newest first
         entry = fg.add_entry()
         entry.id(entry_id)
         entry.title(prefix[kind] + e.title.get(lang))
-        entry.link(href=permalink(base_url, e))
+        entry.link(href=urls.event(e.id))
         entry.published(_midnight(day))
         entry.updated(_midnight(day))
         entry.category(term=kind)

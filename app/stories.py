@@ -11,14 +11,10 @@ import html
 from typing import Any
 
 from app.models import Story
-from app.renderers import SITE_TITLE, permalink
+from app.renderers import SITE_TITLE
 from app.store import Snapshot
 
 WINDOW = dt.timedelta(days=240)  # the default zoom around a step's event
-
-
-def story_url(base_url: str, story: Story) -> str:
-    return f"{base_url}/story/{story.id}"
 
 
 def step_range(snapshot: Snapshot, story: Story, i: int) -> tuple[dt.date, dt.date]:
@@ -29,12 +25,12 @@ def step_range(snapshot: Snapshot, story: Story, i: int) -> tuple[dt.date, dt.da
     return day - WINDOW, day + WINDOW
 
 
-def story_brief(base_url: str, story: Story) -> dict[str, Any]:
+def story_brief(urls, story: Story) -> dict[str, Any]:
     return {"id": story.id, "title": story.title.model_dump(), "introduction": story.introduction.model_dump(),
-            "steps": len(story.steps), "url": story_url(base_url, story), "api_url": f"{base_url}/stories/{story.id}"}
+            "steps": len(story.steps), "url": urls.story(story.id), "api_url": urls.story_api(story.id)}
 
 
-def story_json(snapshot: Snapshot, story: Story, base_url: str) -> dict[str, Any]:
+def story_json(snapshot: Snapshot, story: Story, urls) -> dict[str, Any]:
     steps = []
     for i, step in enumerate(story.steps):
         event = snapshot.get(step.event)
@@ -43,23 +39,23 @@ def story_json(snapshot: Snapshot, story: Story, base_url: str) -> dict[str, Any
             "number": i + 1, "event": step.event, "narrative": step.narrative.model_dump(),
             "zoom": {"from": start.isoformat(), "to": end.isoformat()}, "links": step.links,
             "event_date": event.date.isoformat(), "event_title": event.title.model_dump(),
-            "event_url": permalink(base_url, event), "url": f"{story_url(base_url, story)}?step={i + 1}",
+            "event_url": urls.event(event.id), "url": urls.story(story.id, step=i + 1),
         })
     return {"id": story.id, "title": story.title.model_dump(), "introduction": story.introduction.model_dump(),
-            "closing": story.closing.model_dump(), "url": story_url(base_url, story), "steps": steps}
+            "closing": story.closing.model_dump(), "url": urls.story(story.id), "steps": steps}
 
 
 def _tl_date(day: dt.date) -> dict[str, str]:
     return {"year": str(day.year), "month": str(day.month), "day": str(day.day)}
 
 
-def story_timelinejs(snapshot: Snapshot, story: Story, base_url: str, lang: str) -> dict[str, Any]:
+def story_timelinejs(snapshot: Snapshot, story: Story, urls, lang: str) -> dict[str, Any]:
     """A TimelineJS3 document: a title slide (the introduction), one slide per step. TimelineJS
     renders headline and text as HTML, so every text is escaped."""
     events = []
     for i, step in enumerate(story.steps):
         event = snapshot.get(step.event)
-        link = html.escape(permalink(base_url, event))
+        link = html.escape(urls.event(event.id))
         events.append({
             "unique_id": f"step-{i + 1}",
             "start_date": _tl_date(event.date),

@@ -7,6 +7,7 @@ from fastapi import Request
 from app.httpcache import PreparedCache
 from app.settings import Settings
 from app.store import Snapshot
+from app.urls import LiveUrls, StaticUrls
 
 
 def settings(request: Request) -> Settings:
@@ -33,6 +34,15 @@ def base_url(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
+def urls(request: Request) -> LiveUrls | StaticUrls:
+    """The URL builder of this request: live, under the public base (path included); the
+    static export puts its own builder for the file being written in the request's state."""
+    found = getattr(request.state, "urls", None)
+    if found is None:
+        found = request.state.urls = LiveUrls(base_url(request), request.app.state.assets.version)
+    return found
+
+
 def cache_control(request: Request) -> str:
     max_age = settings(request).cache_max_age
     return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
@@ -41,4 +51,4 @@ def cache_control(request: Request) -> str:
 def cache_key(request: Request, *parts: object, snap: Snapshot | None = None) -> tuple:
     """Key of a prepared response: snapshot, public base, path, raw query and extra parts. Pass the
     snapshot the response is built from, so that key and content come from the same one."""
-    return ((snap or snapshot(request)).content_hash, base_url(request), request.url.path, request.url.query, *parts)
+    return ((snap or snapshot(request)).content_hash, urls(request).key, request.url.path, request.url.query, *parts)

@@ -238,7 +238,7 @@
     var now = currentUrl().searchParams;
     // a filter change keeps the rest of the state: the open event and the zoom
     ['event', 'x0', 'x1'].forEach(function (name) { if (now.get(name)) params.set(name, now.get(name)); });
-    var url = '/?' + params.toString();
+    var url = page.explorer_url + '?' + params.toString();
     history.pushState({}, '', url);
     return load(url);
   }
@@ -251,8 +251,8 @@
     var params = currentUrl().searchParams;
     params.delete('event');
     params.set('lang', lang);
-    return { src: page.base + '/embed?' + params.toString(), script: page.base + '/static/embed.js',
-             height: page.embed_height };
+    return { src: new URL(page.embed_url, location.href).href + '?' + params.toString(),
+             script: new URL(page.embed_script, location.href).href, height: page.embed_height };
   });
 
   drawChart().then(function () {

@@ -625,10 +625,9 @@
 
   /* ---- embed dialog: the static embed of the current filters, in the page's language ---- */
   window.CCT.embedDialog(page.strings, function () {
-    var root = page.base ? page.base.replace(/\/+$/, '') + '/' : new URL(st.root || './', location.href).href;
     var filters = state ? filterQuery(state).toString() : '';
-    return { src: root + st.embed[lang] + (filters ? '?' + filters : ''), script: root + 'static/embed.js',
-             height: page.embed_height };
+    return { src: new URL(page.embed_url, location.href).href + (filters ? '?' + filters : ''),
+             script: new URL(page.embed_script, location.href).href, height: page.embed_height };
   });
 
   /* ---- start: load events.json and the query index, restore the URL's view ---- */

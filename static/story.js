@@ -97,8 +97,7 @@
     window.CCT.embedDialog(page.strings, function () {
       var src = new URL(page.embed_src, location.href);
       src.searchParams.set('step', String(current));
-      var root = page.base ? page.base + '/' : new URL(document.getElementById('plotly-js').getAttribute('src').replace(/static\/.*$/, ''), location.href).href;
-      return { src: src.href, script: root + 'static/embed.js', height: page.embed_height };
+      return { src: src.href, script: new URL(page.embed_script, location.href).href, height: page.embed_height };
     });
   }
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from app import query as q
 from app.pages import ExplorerParams, parse_view
-from app.params import ProblemError
+from app.errors import ProblemError
 from app.staticindex import build_index
 from app.store import load_snapshot
 from tests.conftest import DATA, ROOT

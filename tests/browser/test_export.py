@@ -27,6 +27,7 @@ from app.params import FilterParams
 from app.store import load_snapshot
 from tests.browser.conftest import POINTS, marker_count, shot, wait_chart
 from tests.conftest import DATA, ROOT, free_port
+from tests.links import links
 
 RENDERED = "() => document.documentElement.hasAttribute('data-static-rendered')"
 
@@ -140,6 +141,49 @@ def test_export_is_relative_fast_and_complete(export):
     assert took < 60  # ~10 s on a quiet 2-core machine; generous for a busy CI box
 
 
+def test_served_under_a_sub_path_no_link_is_broken(export, tmp_path):
+    """Every page of the export, served from a plain static file server under /a/b/: every link,
+    script, stylesheet, image and form target of every page answers 200 (the crawl follows them
+    all, once each), and the data files' own URLs name files that exist."""
+    out, snap, _took = export
+    root = tmp_path / "www"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "b").symlink_to(out, target_is_directory=True)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    site = f"http://127.0.0.1:{port}/a/b/"
+    try:
+        with httpx.Client(timeout=10) as http:
+            for _ in range(200):
+                try:
+                    if http.get(site + "events.json").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            status: dict[str, int] = {}
+            pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+            for rel in pages:
+                page_url = site + rel
+                text = http.get(page_url).text
+                for url in links(text, page_url):
+                    if not url.startswith(f"http://127.0.0.1:{port}/"):
+                        continue
+                    assert url.startswith(site), f"{rel} links {url}, outside the site"
+                    key = url.split("?")[0]
+                    if key not in status:
+                        status[key] = http.get(key).status_code
+                    assert status[key] == 200, f"{rel} links {url}: {status[key]}"
+            assert len(status) > 2 * len(snap.events), len(status)  # at least every event page in both languages
+            # data files: site-relative URLs of events, stories and terms
+            data = http.get(site + "events.json").json()
+            for event in data["events"][:: max(1, len(data["events"]) // 20)]:
+                assert http.get(site + event["url"]).status_code == 200, event["url"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def test_data_files_parse(export):
     import feedparser
     from icalendar import Calendar
@@ -178,7 +222,9 @@ def test_base_url_makes_feeds_and_embed_codes_absolute(export, tmp_path):
     assert f'<link rel="canonical" href="https://example.org/cct/event/{first["id"]}/">' in page
     assert f"from https://example.org/cct/event/{first['id']}/" in page  # the APA citation
     data_json = re.search(r'id="page-data">(.*?)</script>', (out / "index.html").read_text(), re.S)[1]
-    assert json.loads(data_json)["base"] == "https://example.org/cct"
+    page_data = json.loads(data_json)  # the embed dialog's code: absolute addresses of the export
+    assert page_data["embed_url"] == "https://example.org/cct/embed/"
+    assert page_data["embed_script"] == "https://example.org/cct/static/embed.js"
     assert not re.search(r'(href|src|action)="/', page)
 
 

@@ -46,7 +46,7 @@ from app.assets import plotly_js_path
 from app.params import MAX_LIMIT, encode_cursor
 from app.security import CSP_BASE
 from app.settings import Settings
-from app.urls import FLAT, LANGS, PLOTLY_FILE, StaticUrls, data_file, static_pages
+from app.urls import FLAT, LANGS, PLOTLY_FILE, LiveUrls, StaticUrls, static_pages
 
 FILE_HEADER = "x-export-file"  # which file a request renders; read (and removed) by the shim
 
@@ -141,14 +141,18 @@ class Exporter:
             event_ids = [e.id for e in snap.events]
             story_ids = [s.id for s in snap.stories]
             term_ids = list(snap.glossary.terms) if snap.glossary else []
-            jobs = [save("/taxonomy", "taxonomy.json"), save("/stories", "stories.json"), save("/terms", "terms.json")]
-            jobs += [save(f"/stories/{i}", f"stories/{i}.json") for i in story_ids]
-            jobs += [save(f"/terms/{i}", f"terms/{i}.json") for i in term_ids]
-            jobs += [save(f"/events/{i}", f"events/{i}.json") for i in event_ids]
+            # each data file: the live address the app answers, and the export's file for it,
+            # both from the URL builders
+            live, files = LiveUrls(""), StaticUrls("", at=None)
+            pairs = [(live.taxonomy(), files.taxonomy()), (live.stories_api(), files.stories_api()),
+                     (live.terms_api(), files.terms_api())]
+            pairs += [(live.story_api(i), files.story_api(i)) for i in story_ids]
+            pairs += [(live.term_api(i), files.term_api(i)) for i in term_ids]
+            pairs += [(live.event_api(i), files.event_api(i)) for i in event_ids]
             for lang in LANGS:
-                jobs += [save(f"/card.png?lang={lang}", f"cards/site.{lang}.png"),
-                         save(f"/changes.atom?lang={lang}", f"changes.{lang}.atom")]
-                jobs += [save(f"/events.{ext}?lang={lang}", data_file(ext, lang)) for ext in FLAT]
+                pairs += [(live.card(lang), files.card(lang)), (live.changes(lang), files.changes(lang))]
+                pairs += [(live.data(ext, [("lang", lang)]), files.data(ext, [("lang", lang)])) for ext in FLAT]
+            jobs = [save(path, file) for path, file in pairs]
             jobs += [save(path, file, page=True) for file, path, _lang in static_pages(event_ids, story_ids)]
             await asyncio.gather(*jobs)
 

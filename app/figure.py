@@ -79,7 +79,7 @@ def build_figure(
     events: Iterable[Event],
     lang: str = "en",
     x_range: tuple[dt.date, dt.date] | None = None,
-    connectors: bool = True,
+    connectors: bool = False,
     height: int = 460,
     rangeslider: bool = True,
     plot_px: int = PLOT_PX["explorer"],
@@ -148,6 +148,12 @@ def build_figure(
         x=xs, y=ys, customdata=ends, mode="lines", name=t("connectors", lang), legendgroup=CONNECTOR_NAME,
         line={"color": "rgba(110,110,110,0.55)", "width": 1.2, "dash": "dot"},
         hoverinfo="skip", visible=True if connectors else "legendonly", meta={"connectors": True},
+    ))
+    # The thread of the hovered or selected event (its links, and theirs, across lanes), drawn
+    # by the browser from the links above (static/timeline.js showThread): empty until then.
+    fig.add_trace(go.Scatter(
+        x=[], y=[], mode="lines", name=t("thread", lang), showlegend=False, hoverinfo="skip",
+        line={"color": "rgba(214,120,0,0.95)", "width": 2.6}, meta={"thread": True},
     ))
 
     lane_labels = [tax.sides[side].label.get(lang) for side in lanes]

@@ -287,27 +287,20 @@ class EventQuery(BaseModel):
     sort: Sort = "date"
 
     def filter_items(self) -> list[tuple[str, str]]:
-        """The query as URL parameters (stable order), for links that keep the view."""
+        """The query as URL parameters, in the fields' order (stable), for links that keep the
+        view: a list field repeats its parameter, a default (none, or `sort=date`) is left out."""
         items: list[tuple[str, str]] = []
-        if self.date_from:
-            items.append(("from", self.date_from.isoformat()))
-        if self.date_to:
-            items.append(("to", self.date_to.isoformat()))
-        for name in ("actor", "category", "technology", "side", "entity", "status"):
-            items.extend((name, v) for v in getattr(self, name))
-        if self.q:
-            items.append(("q", self.q))
-        if self.significance:
-            items.append(("significance", str(self.significance)))
-        if self.updated_since:
-            items.append(("updated_since", self.updated_since.isoformat()))
-        if self.as_of:
-            items.append(("as_of", self.as_of.isoformat()))
-        items.extend(("state", v) for v in self.state)
-        if self.sort != "date":
-            items.append(("sort", self.sort))
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            if value is None or value == () or value == info.default:
+                continue
+            param = URL_NAMES.get(name, name)
+            values = value if isinstance(value, tuple) else (value,)
+            items.extend((param, v.isoformat() if isinstance(v, dt.date) else str(v)) for v in values)
         return items
 
+
+URL_NAMES = {"date_from": "from", "date_to": "to"}  # EventQuery fields whose URL parameter differs
 
 
 # --- glossary ---------------------------------------------------------------------------

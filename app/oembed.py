@@ -15,7 +15,7 @@ from starlette.responses import Response
 from app.apimodels import OEmbed, Problem
 from app.httpcache import prepare, send
 from app.i18n import t
-from app.pages import EMBED_HEIGHT
+from app.pages import EMBED_HEIGHT, EmbedParams
 from app.errors import ProblemError
 from app.jsonout import json_bytes
 from app.webutil import cache_control, cache_key, prepared_cache, snapshot, urls
@@ -25,9 +25,10 @@ router = APIRouter(tags=["embed"])
 DEFAULT_WIDTH = 800
 DEFAULT_HEIGHT = EMBED_HEIGHT
 MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 150, 2000
-# View parameters an explorer URL may carry into the embed; anything else is dropped.
-VIEW_KEYS = {"from", "to", "actor", "category", "technology", "side", "entity", "q", "significance", "status",
-             "sort", "lang", "x0", "x1", "connectors", "event", "updated_since"}
+# What an explorer or embed URL may carry into the embed: the embed's own parameters (the view,
+# the filters of app/filters.py, title, note, theme, list), but not its height, which
+# maxheight decides; anything else is dropped.
+VIEW_KEYS = frozenset(info.alias or name for name, info in EmbedParams.model_fields.items()) - {"height"}
 
 
 def _embed_target(request: Request, url: str) -> tuple[str, str]:

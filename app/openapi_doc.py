@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.filters import vocabularies
 from app.inforce import STATES
 from app.models import Taxonomy
 from app.renderers import BY_EXTENSION, RENDERERS
@@ -44,11 +45,7 @@ def constraints(taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
     """Per parameter name of the event endpoints (/events, /events.{ext}, /facets): what to add
     to its string schema."""
     return {
-        "actor": {"enum": list(taxonomy.actors)},
-        "category": {"enum": list(taxonomy.categories)},
-        "technology": {"enum": list(taxonomy.technologies)},
-        "side": {"enum": list(taxonomy.sides)},
-        "status": {"enum": ["official", "reported"]},
+        **{name: {"enum": values} for name, values in vocabularies(taxonomy).items()},
         "format": {"enum": FORMATS},
         "ext": {"enum": FORMATS},
         "from": {"pattern": PARTIAL_DATE},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
+from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from app import query as q
+from app.filters import FILTERS
 from app.figure import PLOT_PX, figure_dict
 from app.preview import preview_html
 from app.httpcache import prepare, respond, send
@@ -32,7 +34,6 @@ from app.webutil import cache_control, cache_key, prepared_cache, settings, snap
 router = APIRouter(include_in_schema=False)
 
 HTML = "text/html; charset=utf-8"
-FACET_GROUPS = ("side", "category", "technology", "actor", "status")
 
 
 class ExplorerParams(FilterParams):
@@ -40,15 +41,19 @@ class ExplorerParams(FilterParams):
     event: str | None = Field(None, max_length=200, description="selected event id")
     x0: str | None = Field(None, description="start of the zoomed date range")
     x1: str | None = Field(None, description="end of the zoomed date range")
-    connectors: bool = True
+    connectors: bool = Field(False, description="all links between events drawn (otherwise only the hovered or "
+                                                "selected event's thread)")
 
 
 EMBED_HEIGHT = 560  # the frame's default height (px): the embed fills exactly this
 EMBED_CHROME = 150  # header, legend, list line and credit (one line each, see style.css)
+EMBED_LIST_LINE = 30  # the list's line (its <summary>): the chart's when the list is left out
 
 
 class EmbedParams(ExplorerParams):
     title: str | None = Field(None, max_length=120)
+    note: str | None = Field(None, max_length=200, description="a line beside the title (e.g. the article's note)")
+    show_list: bool = Field(True, alias="list", description="the list of events under the chart (a line that opens it)")
     theme: Literal["light", "dark", "auto"] = "auto"
     height: int = Field(EMBED_HEIGHT, ge=150, le=2000, description="the frame's height; the chart gets what the "
                                                                    "header, legend and credit leave")
@@ -103,7 +108,8 @@ def _page_urls(request: Request, lang: str) -> dict[str, str]:
     relative one, in the static export, resolves against the page's own address)."""
     u = urls(request)
     return {"panel_url": u.panel("{id}", lang), "event_url": u.event("{id}", lang), "explorer_url": u.explorer(),
-            "embed_url": u.abs.embed(), "embed_script": u.abs.asset("embed.js", versioned=False)}
+            "embed_url": u.abs.embed(), "embed_urls": {lg: u.abs.embed(lg) for lg in ("en", "zh")},
+            "embed_script": u.abs.asset("embed.js", versioned=False)}
 
 
 def _static_data(request: Request, lang: str, mode: str) -> dict[str, Any] | None:
@@ -137,21 +143,24 @@ def _group_by_year(events: list[Event]) -> list[tuple[int, list[Event]]]:
 
 
 def _filter_groups(snap: Snapshot, params: FilterParams, facets: dict, lang: str) -> list[dict]:
-    tax = snap.taxonomy
-    vocab = {"side": tax.sides, "category": tax.categories, "technology": tax.technologies, "actor": tax.actors}
+    """The filter form's groups, one per filter of the registry (app/filters.py). A taxonomy
+    vocabulary lists the values found in the view (or chosen); a fixed one lists all its values."""
     groups = []
-    for name in FACET_GROUPS:
-        chosen = set(getattr(params, name))
-        counts = facets.get(name, {})
-        if name == "status":
-            options = [{"value": v, "label": t(f"status_{v}", lang),
-                        "count": counts.get(v, 0), "checked": v in chosen, "colour": None}
-                       for v in ("official", "reported")]
-        else:
-            options = [{"value": key, "label": item.label.get(lang), "count": counts.get(key, 0),
-                        "checked": key in chosen, "colour": getattr(item, "colour", None) if name == "category" else None}
-                       for key, item in vocab[name].items() if counts.get(key, 0) or key in chosen]
-        groups.append({"name": name, "legend": t(name, lang), "options": options})
+    for f in FILTERS:
+        if not f.shown:
+            continue
+        chosen = set(getattr(params, f.name))
+        counts = facets.get(f.name, {})
+        vocab = f.vocabulary(snap.taxonomy)
+        options = []
+        for key in vocab:
+            item = vocab[key] if isinstance(vocab, Mapping) else None
+            if item is not None and not (counts.get(key, 0) or key in chosen):
+                continue
+            options.append({"value": key, "label": item.label.get(lang) if item else t(f"{f.name}_{key}", lang),
+                            "count": counts.get(key, 0), "checked": key in chosen,
+                            "colour": getattr(item, "colour", None) if f.swatch else None})
+        groups.append({"name": f.name, "legend": t(f.label, lang), "options": options})
     return groups
 
 
@@ -248,6 +257,12 @@ def parse_params_raw(model: type[BaseModel], request: Request) -> dict[str, Any]
     return data
 
 
+def _embed_chart_height(params: "EmbedParams") -> int:
+    """The embed fills its frame: the chart gets the height the header, legend, list line and
+    credit leave (and the list's line, when the list is left out)."""
+    return max(params.height - EMBED_CHROME + (0 if params.show_list else EMBED_LIST_LINE), 120)
+
+
 def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str, Any]:
     """What the explorer and the embed share: the parsed view, its events, facets and figure."""
     snap = snapshot(request)
@@ -262,7 +277,7 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
         muted = frozenset(e.id for e in drawn) - {e.id for e in events}
     # The embed has no range slider (drag to zoom, double-click to reset): lighter to draw.
     figure = figure_dict(snap, drawn, lang, x_range=x_range, connectors=params.connectors,
-                         height=max(params.height - EMBED_CHROME, 120) if embed else 540, rangeslider=not embed,
+                         height=_embed_chart_height(params) if embed else 540, rangeslider=not embed,
                          plot_px=PLOT_PX["embed" if embed else "explorer"],
                          muted=muted, as_of=query.as_of)
     legend = [{"key": tr["meta"]["category"], "label": tr["name"], "colour": tr["marker"]["color"]}
@@ -271,8 +286,8 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
     view_items = filters + [("lang", lang)]
     if x_range:
         view_items += [("x0", x_range[0].isoformat()), ("x1", x_range[1].isoformat())]
-    if not params.connectors:
-        view_items.append(("connectors", "false"))
+    if params.connectors:
+        view_items.append(("connectors", "true"))
     zoom_empty = bool(x_range and events and not any(x_range[0] <= e.date <= x_range[1] for e in events))
     return {
         "snap": snap, "params": params, "query": query, "events": events, "facets": facets,
@@ -378,10 +393,12 @@ def embed(request: Request) -> Response:
         page_data = {"figure": view["figure"], "lang": lang, "explorer": explorer_url, **_page_urls(request, lang),
                      "selected": selected.id if selected else None,
                      "theme": params.theme, "height": params.height, "strings": {k: t(k, lang) for k in ("close",)},
-                     "static": _static_data(request, lang, "embed")}
+                     "static": _static_data(request, lang, "embed"),
+                     "chrome": EMBED_CHROME, "list_line": EMBED_LIST_LINE}
         body = request.app.state.jinja.get_template("embed.html").render(
             **_globals(request, lang), **view,
-            title=params.title or t("site_title", lang), theme=params.theme,
+            title=params.title or t("site_title", lang), theme=params.theme, note=params.note,
+            show_list=params.show_list,
             explorer_url=explorer_url, page_json=json_for_script(page_data),
         )
         return _prepared_page(body, view)
@@ -482,7 +499,8 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
         data = story_json(snap, story, u.abs)
         page_data = {"figure": figure, "lang": lang, "story": data, "step": int(step), "embed": embed,
                      "height": int(height), "embed_height": EMBED_HEIGHT,
-                     "embed_src": u.abs.story_embed(story.id, lang), "embed_script": u.abs.asset("embed.js", versioned=False),
+                     "embed_src": u.abs.story_embed(story.id, lang),
+                     "embed_srcs": {lg: u.abs.story_embed(story.id, lg) for lg in ("en", "zh")}, "embed_script": u.abs.asset("embed.js", versioned=False),
                      "strings": {k: t(k, lang) for k in ("step_of", "previous", "next", "copy", "copied")}}
         steps = [{"n": i + 1, "event": e, "narrative": s.narrative.get(lang), "zoom": data["steps"][i]["zoom"],
                   "links": s.links} for i, (s, e) in enumerate(zip(story.steps, events))]

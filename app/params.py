@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.requests import Request
 
 from app.errors import ProblemError
+from app.filters import BY_NAME, NAMES, vocabularies
 from app.models import EventQuery
 from app.store import Snapshot
 
@@ -62,12 +63,12 @@ class FilterParams(BaseModel):
         None, alias="to", description="Last date, inclusive. A year or a month means the period's last day.",
         examples=["2025-12-31", "2025-12", "2025"],
     )
-    actor: Values = Field([], description="Actor key (see /taxonomy). Repeat to OR several.", examples=[["us-bis"]])
-    category: Values = Field([], description="Category key (see /taxonomy). Repeatable.", examples=[["entity-list"]])
-    technology: Values = Field([], description="Technology key (see /taxonomy). Repeatable.", examples=[["ai-chips"]])
-    side: Values = Field([], description="Side of the acting party: us, china or allies. Repeatable.", examples=[["china"]])
+    actor: Values = Field([], description=BY_NAME["actor"].description, examples=[["us-bis"]])
+    category: Values = Field([], description=BY_NAME["category"].description, examples=[["entity-list"]])
+    technology: Values = Field([], description=BY_NAME["technology"].description, examples=[["ai-chips"]])
+    side: Values = Field([], description=BY_NAME["side"].description, examples=[["china"]])
     entity: Values = Field([], description="A named company or product, e.g. H200 or Huawei (whole-word match). Repeatable.", examples=[["H200"]])
-    status: Values = Field([], description="official or reported. Repeatable.", examples=[["official"]])
+    status: Values = Field([], description=BY_NAME["status"].description, examples=[["official"]])
     q: str | None = Field(None, max_length=200, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id.", examples=["gallium", "出口管制"])
     significance: int | None = Field(None, ge=1, le=3, description="Minimum significance (1 minor, 2 notable, 3 landmark).")
     updated_since: str | None = Field(
@@ -103,11 +104,7 @@ class FilterParams(BaseModel):
 
     def to_query(self, snapshot: Snapshot, default_sort: str = "date") -> EventQuery:
         tax = snapshot.taxonomy
-        vocab = {
-            "actor": tax.actors, "category": tax.categories, "technology": tax.technologies,
-            "side": tax.sides, "status": {"official": 1, "reported": 1},
-        }
-        for name, known in vocab.items():
+        for name, known in vocabularies(tax).items():
             for value in getattr(self, name):
                 if value not in known:
                     raise ProblemError(400, f"unknown {name} {value!r}; known values: {', '.join(sorted(known))}", name)
@@ -129,10 +126,8 @@ class FilterParams(BaseModel):
                                     f"({tax.reviewed_through}): what was in force then is not known here", "as_of")
         return EventQuery(
             date_from=date_from, date_to=date_to,
-            actor=tuple(dict.fromkeys(self.actor)), category=tuple(dict.fromkeys(self.category)),
-            technology=tuple(dict.fromkeys(self.technology)), side=tuple(dict.fromkeys(self.side)),
+            **{name: tuple(dict.fromkeys(getattr(self, name))) for name in NAMES},
             entity=tuple(dict.fromkeys(e.strip() for e in self.entity if e.strip())),
-            status=tuple(dict.fromkeys(self.status)),
             q=q, significance=self.significance, updated_since=since, sort=self.sort or default_sort,
             as_of=as_of, state=tuple(dict.fromkeys(self.state)) if as_of else (),
         )

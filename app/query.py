@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Iterable
 
+from app.filters import FACETS, NAMES, event_values
 from app.models import Event, EventQuery
 from app.store import Snapshot, fold
 
-FACET_FIELDS = ("side", "actor", "category", "technology", "status", "year")
+FACET_FIELDS = FACETS  # app/filters.py
 _CACHE_SIZE = 2048
 
 
@@ -66,7 +67,7 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
         nonlocal candidates
         candidates = set(ids) if candidates is None else candidates & ids
 
-    for name in ("actor", "category", "technology", "side", "status"):
+    for name in NAMES:
         values = getattr(query, name)
         if values:
             index = snapshot.index.get(name, {})
@@ -141,20 +142,7 @@ def page(snapshot: Snapshot, query: EventQuery, offset: int, limit: int) -> Page
 
 
 def _facet_values(snapshot: Snapshot, i: int, name: str) -> list[str]:
-    event = snapshot.events[i]
-    if name == "side":
-        return [snapshot.side_of(event)]
-    if name == "actor":
-        return list(dict.fromkeys(event.actors))
-    if name == "category":
-        return [event.category]
-    if name == "technology":
-        return list(event.technologies)
-    if name == "status":
-        return [event.status]
-    if name == "year":
-        return [str(event.date.year)]
-    raise KeyError(name)
+    return event_values(name, snapshot.events[i], snapshot.taxonomy)
 
 
 def facets(snapshot: Snapshot, query: EventQuery) -> dict[str, dict[str, int]]:

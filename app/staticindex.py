@@ -15,10 +15,9 @@ import unicodedata
 from typing import Any
 
 from app.inforce import STATES, is_measure, start_of, state_on
-from app.query import FACET_FIELDS, _facet_values
+from app.filters import FACETS, NAMES, event_values, vocabularies
 from app.store import Snapshot, _search_text, fold
 
-FILTERS = ("actor", "category", "technology", "side", "status")
 
 
 def fold_table() -> dict[str, str]:
@@ -57,10 +56,10 @@ def _state_changes(snapshot: Snapshot, event) -> list[list[Any]]:
 
 def build_index(snapshot: Snapshot, known_params: list[str]) -> dict[str, Any]:
     events = snapshot.events
-    postings: dict[str, dict[str, list[int]]] = {name: {} for name in FACET_FIELDS}
-    for i in range(len(events)):
-        for name in FACET_FIELDS:
-            for value in _facet_values(snapshot, i, name):
+    postings: dict[str, dict[str, list[int]]] = {name: {} for name in FACETS}
+    for i, event in enumerate(events):
+        for name in FACETS:
+            for value in event_values(name, event, snapshot.taxonomy):
                 postings[name].setdefault(value, []).append(i)
     tax = snapshot.taxonomy
     return {
@@ -72,8 +71,9 @@ def build_index(snapshot: Snapshot, known_params: list[str]) -> dict[str, Any]:
         "entities": [[fold(x) for x in e.entities] for e in events],
         "text": [_search_text(e) for e in events],
         "postings": postings,
-        "vocab": {"actor": list(tax.actors), "category": list(tax.categories), "technology": list(tax.technologies),
-                  "side": list(tax.sides), "status": ["official", "reported"], "state": list(STATES)},
+        "filters": list(NAMES),  # app/filters.py: the vocabulary filters, and the facets counted
+        "facets": list(FACETS),
+        "vocab": {**vocabularies(tax), "state": list(STATES)},
         "states": {str(i): _state_changes(snapshot, e) for i, e in enumerate(events) if is_measure(snapshot, e)},
         "reviewed_through": tax.reviewed_through.isoformat(),
         "known_params": sorted(known_params),

@@ -25,6 +25,7 @@ from typing import Mapping
 from pydantic import ValidationError
 
 from app import snapcache, yamlfile
+from app.filters import FACETS, event_values
 from app.models import Event, Glossary, Story, Taxonomy
 from app.textindex import TextIndex
 from app.yamlfile import Problem
@@ -71,16 +72,11 @@ class Snapshot:
         index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         inverse: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for i, event in enumerate(self.events):
-            for actor in event.actors:
-                index["actor"][actor].add(i)
-            index["side"][self.taxonomy.actors[event.primary_actor].side].add(i)
-            index["category"][event.category].add(i)
-            for tech in event.technologies:
-                index["technology"][tech].add(i)
+            for name in FACETS:  # every filter over a vocabulary (app/filters.py), and the year
+                for value in event_values(name, event, self.taxonomy):
+                    index[name][value].add(i)
             for entity in event.entities:
                 index["entity"][fold(entity)].add(i)
-            index["status"][event.status].add(i)
-            index["year"][str(event.date.year)].add(i)
             for link in event.related:
                 inverse[link.id].append((event.id, link.relation))
         set_(self, "index", MappingProxyType({

@@ -295,15 +295,16 @@ class StaticUrls:
 
 
 def static_pages(event_ids: Iterable[str], story_ids: Iterable[str]) -> list[tuple[str, str, str]]:
-    """(file, live path with query, lang) of every page of the export."""
+    """(file, live address, lang) of every page of the export: the live address (from the live
+    builder, at the root) is what the app renders into that file."""
     event_ids, story_ids = list(event_ids), list(story_ids)
+    live = LiveUrls("")
     pages = []
     for lang in LANGS:
-        q = f"?lang={lang}"
-        pages += [(explorer_file(lang), "/" + q, lang), (embed_file(lang), "/embed" + q, lang),
-                  (glossary_file(lang), "/glossary" + q, lang)]
-        pages += [(event_file(i, lang), f"/event/{i}{q}", lang) for i in event_ids]
-        pages += [(panel_file(i, lang), f"/event/{i}/panel{q}", lang) for i in event_ids]
-        pages += [(story_file(i, lang), f"/story/{i}{q}", lang) for i in story_ids]
-        pages += [(story_file(i, lang, embed=True), f"/embed/story/{i}{q}", lang) for i in story_ids]
+        pages += [(explorer_file(lang), live.explorer(lang), lang), (embed_file(lang), live.embed(lang), lang),
+                  (glossary_file(lang), live.glossary(lang), lang)]
+        pages += [(event_file(i, lang), live.event(i, lang), lang) for i in event_ids]
+        pages += [(panel_file(i, lang), live.panel(i, lang), lang) for i in event_ids]
+        pages += [(story_file(i, lang), live.story(i, lang), lang) for i in story_ids]
+        pages += [(story_file(i, lang, embed=True), live.story_embed(i, lang), lang) for i in story_ids]
     return pages

@@ -14,16 +14,17 @@
   }
 
   function select(id, noFocus) {
+    window.CCT.showThread(chart, id);
     fetch(page.panel_url.replace('{id}', encodeURIComponent(id)))
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
         body.innerHTML = html;  // server-rendered, escaped fragment from this app
-        explorerLink.href = withEvent(page.explorer, id);
+        explorerLink.href = withEvent(window.CCT.embedExplorer || page.explorer, id);
         detail.hidden = false;
         var links = body.querySelectorAll('a');
         for (var i = 0; i < links.length; i++) {
           if (links[i].classList.contains('event-link')) {
-            links[i].href = withEvent(page.explorer, links[i].getAttribute('data-id'));
+            links[i].href = withEvent(window.CCT.embedExplorer || page.explorer, links[i].getAttribute('data-id'));
           }
           links[i].target = '_blank';
           links[i].rel = 'noopener';
@@ -41,6 +42,7 @@
   function closeDetail() {
     if (detail.hidden) return;
     detail.hidden = true;
+    window.CCT.showThread(chart, null);
     body.textContent = '';
     if (opener && document.contains(opener)) opener.focus();
     opener = null;

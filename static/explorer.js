@@ -44,10 +44,9 @@
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
       .then(function (html) {
         detailBody.innerHTML = html;  // server-rendered, escaped fragment from this app
-        var wasHidden = detail.hidden;
         detail.hidden = false;
-        if (wasHidden) resizeChart();
         if (!opts.fromHistory) setParam('event', id, true);
+        window.CCT.showThread(chart, id);
         if (chartView.shown()) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
         steps.update();
@@ -58,17 +57,13 @@
   }
 
   /* The panel is a grid column on wide screens: the chart's width changes with it. */
-  function resizeChart() {
-    if (window.Plotly && chart.layout && chartView.shown()) Plotly.Plots.resize(chart);
-  }
-
   function closeDetail(fromHistory) {
     var hadFocus = detail.contains(document.activeElement);
     detail.hidden = true;
-    resizeChart();
     detailBody.textContent = '';
     markListItem(null);
     window.CCT.clearFocus(chart);
+    window.CCT.showThread(chart, null);
     if (!fromHistory) setParam('event', null, true);
     if (hadFocus || !fromHistory) {
       var back = opener && document.contains(opener) ? opener : null;
@@ -139,7 +134,7 @@
 
   var toggle = document.getElementById('connectors-toggle');
   toggle.addEventListener('change', function () {
-    setParam('connectors', toggle.checked ? null : 'false', false);
+    setParam('connectors', toggle.checked ? 'true' : null, false);
     var idx = [];
     (chart.data || []).forEach(function (tr, i) { if (tr.meta && tr.meta.connectors) idx.push(i); });
     if (idx.length && window.Plotly) Plotly.restyle(chart, { visible: toggle.checked ? true : 'legendonly' }, idx);
@@ -163,7 +158,7 @@
     var params = new URLSearchParams();
     fd.forEach(function (value, key) { if (String(value).trim() !== '') params.append(key, value); });
     if (params.get('sort') === 'date') params.delete('sort');
-    if (!toggle.checked) params.set('connectors', 'false');
+    if (toggle.checked) params.set('connectors', 'true');
     return params;
   }
 
@@ -247,14 +242,15 @@
   window.addEventListener('popstate', function () { syncLangLink(); load(location.href, { replaceForm: true }); });
 
   /* ---- embed dialog: the current view, without the selected event ---- */
-  window.CCT.embedDialog(page.strings, function () {
+  window.CCT.embedDialog(page.strings, function (chosen) {
     var params = currentUrl().searchParams;
     params.delete('event');
-    params.set('lang', lang);
+    params.set('lang', chosen || lang);
     return { src: new URL(page.embed_url, location.href).href + '?' + params.toString(),
              script: new URL(page.embed_script, location.href).href, height: page.embed_height };
   });
 
+  if (page.selected) window.CCT.showThread(chart, page.selected);  // drawn with the chart
   drawChart().then(function () {
     if (page.selected && chartView.shown()) window.CCT.focusDate(chart, eventDate(page.selected));
   });

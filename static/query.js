@@ -7,9 +7,9 @@
 (function (root) {
   'use strict';
 
-  var FILTERS = ['actor', 'category', 'technology', 'side', 'status'];
-  var FACETS = ['side', 'actor', 'category', 'technology', 'status', 'year'];  // app/query.py FACET_FIELDS
-  var LISTS = FILTERS.concat(['entity', 'state']);
+  // The vocabulary filters and the facets come from the index (app/filters.py, the one table);
+  // the other list-valued parameters are the query model's own.
+  function lists(index) { return index.filters.concat(['entity', 'state']); }
   var MAX_VALUES = 50, MAX_LEN = 200;
   // Python's str.split() / str.isspace() whitespace (JavaScript's \s differs on a few)
   var WS = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
@@ -46,8 +46,8 @@
 
   /* A query string -> the raw values a page's model sees (app/pages.py parse_params_raw):
      repeated names give lists, blank values are "not set". */
-  function raw(params) {
-    var out = {};
+  function raw(params, index) {
+    var out = {}, LISTS = lists(index);
     LISTS.forEach(function (name) {
       var values = params.getAll(name).filter(function (v) { return pyStrip(v) !== ''; });
       if (values.length) out[name] = values;
@@ -60,7 +60,7 @@
   }
 
   /* Field validation, as pydantic does it for the page's model: every bad field at once. */
-  function fieldErrors(r) {
+  function fieldErrors(r, index) {
     var errs = {};
     ['from', 'to', 'updated_since'].forEach(function (name) {
       if (name in r) { try { partialDate(r[name], false); } catch (e) { errs[name] = e.message; } }
@@ -69,7 +69,7 @@
       if (!/^\d{4}-\d{2}-\d{2}$/.test(pyStrip(r.as_of))) errs.as_of = 'use a day, YYYY-MM-DD';
       else { try { partialDate(r.as_of, false); } catch (e) { errs.as_of = e.message; } }
     }
-    LISTS.forEach(function (name) {
+    lists(index).forEach(function (name) {
       if (!(name in r)) return;
       if (r[name].length > MAX_VALUES) errs[name] = 'too many values';
       else if (r[name].some(function (v) { return chars(v) > MAX_LEN; })) errs[name] = 'value too long';
@@ -102,8 +102,8 @@
 
   /* The query from validated raw values, or {error: [name, message]} (app/params.py to_query). */
   function toQuery(r, index) {
-    for (var i = 0; i < FILTERS.length; i++) {
-      var name = FILTERS[i], known = index.vocab[name];
+    for (var i = 0; i < index.filters.length; i++) {
+      var name = index.filters[i], known = index.vocab[name];
       var bad = (r[name] || []).filter(function (v) { return known.indexOf(v) < 0; })[0];
       if (bad !== undefined) return { error: [name, 'unknown ' + name + ' ' + JSON.stringify(bad)] };
     }
@@ -122,7 +122,7 @@
                   state: asOf ? unique(states) : [], significance: 'significance' in r ? toInt(r.significance) : null,
                   sort: r.sort || 'date',
                   entity: unique((r.entity || []).map(pyStrip).filter(function (e) { return e; })) };
-    FILTERS.forEach(function (name) { query[name] = unique(r[name] || []); });
+    index.filters.forEach(function (name) { query[name] = unique(r[name] || []); });
     return { query: query };
   }
 
@@ -133,10 +133,10 @@
     var errors = {}, dropped = {};
     params.forEach(function (v, k) { if (index.known_params.indexOf(k) < 0 && !(k in errors)) errors[k] = 'unknown'; });
     for (var round = 0; round < 40; round++) {
-      var r = raw(params);
+      var r = raw(params, index);
       Object.keys(dropped).forEach(function (k) { delete r[k]; });
       index.known_params.length && Object.keys(r).forEach(function (k) { if (index.known_params.indexOf(k) < 0) delete r[k]; });
-      var errs = fieldErrors(r);
+      var errs = fieldErrors(r, index);
       if (Object.keys(errs).length) {
         Object.keys(errs).forEach(function (k) { if (!(k in errors)) errors[k] = errs[k]; dropped[k] = true; });
         continue;
@@ -185,7 +185,7 @@
   /* app/query.py _filter: OR within a filter, AND across; the rest in one pass. */
   function match(index, q, skip) {
     var n = index.ids.length, keep = new Uint8Array(n).fill(1);
-    FILTERS.forEach(function (name) {
+    index.filters.forEach(function (name) {
       if (name === skip || !q[name].length) return;
       var ok = new Uint8Array(n);
       q[name].forEach(function (v) { ((index.postings[name] || {})[v] || []).forEach(function (i) { ok[i] = 1; }); });
@@ -222,7 +222,7 @@
   /* app/query.py facets: each facet counted with every filter but its own. */
   function facets(index, q) {
     var out = {};
-    FACETS.forEach(function (name) {
+    index.facets.forEach(function (name) {
       var found = match(index, q, name), inSet = new Uint8Array(index.ids.length), counts = {};
       found.forEach(function (i) { inSet[i] = 1; });
       var values = index.postings[name] || {};

@@ -67,10 +67,7 @@
   var toggle = document.getElementById('connectors-toggle');
   var fullFigure = page.figure;
   var figure = fullFigure;
-  var FACETS = ['side', 'category', 'technology', 'actor', 'status'];
-  var LANES = ['china', 'allies', 'us'];  // app/figure.py
-  var OFFSETS = [0.0, 0.15, -0.15, 0.3, -0.3, 0.45, -0.45];  // app/figure.py OFFSETS
-  var DAY = 864e5;
+  function filters() { return index ? index.filters : []; }  // app/filters.py, via the query index
   var events = null;  // from events.json, with derived fields
   var state = null;
   var serial = 0;
@@ -96,208 +93,20 @@
       q: (p.get('q') || '').split(/\s+/).filter(Boolean).join(' '), from: one('from'), to: one('to'),
       significance: one('significance'),
       sort: one('sort') === '-date' ? '-date' : 'date', entity: many('entity'), event: one('event'),
-      x0: one('x0'), x1: one('x1'), connectors: p.get('connectors') === null || truthy(p.get('connectors')),
+      x0: one('x0'), x1: one('x1'), connectors: p.get('connectors') !== null && truthy(p.get('connectors')),
       as_of: one('as_of'), updated_since: one('updated_since'), state: many('state')
     };
-    FACETS.forEach(function (f) { s[f] = many(f); });
+    filters().forEach(function (f) { s[f] = many(f); });
     return s;
   }
 
-  /* ---- figure: the server's figure, restricted to the matching events ---- */
-  function shownLanes(list) {  // app/figure.py shown_lanes(): a lane without events collapses
-    var present = {};
-    list.forEach(function (e) { present[e.side] = true; });
-    var shown = LANES.filter(function (side) { return present[side]; });
-    return shown.length ? shown : LANES.slice();
-  }
-
-  function lanePositions(list, gap, lanes) {  // app/figure.py _lane_positions()
-    var pos = {}, last = {};
-    list.slice().sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0; })
-      .forEach(function (e) {
-        var slot = -1, t = Date.parse(e.date);
-        for (var s = 0; s < OFFSETS.length; s++) {
-          var prev = last[e.side + s];
-          if (prev === undefined || (t - Date.parse(prev)) / DAY > gap) { slot = s; break; }
-        }
-        if (slot < 0) {
-          slot = 0;
-          for (var k = 1; k < OFFSETS.length; k++) if (last[e.side + k] < last[e.side + slot]) slot = k;
-        }
-        last[e.side + slot] = e.date;
-        pos[e.id] = lanes.indexOf(e.side) + OFFSETS[slot];
-      });
-    return pos;
-  }
-
-  function shiftDate(iso, days) { return new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10); }
-
+  /* ---- the chart (static/static-figure.js) and the list (static/static-list.js) ---- */
   function buildFigure(kept, s, muted, asOf) {
-    muted = muted || {};
-    var keep = {};
-    kept.forEach(function (e) { keep[e.id] = true; });
-    var first, lastDay;
-    if (kept.length) {
-      var dates = kept.map(function (e) { return e.date; }).sort();
-      first = shiftDate(dates[0], -45);
-      lastDay = shiftDate(dates[dates.length - 1], 45);
-    } else {
-      first = '2018-01-01';
-      lastDay = new Date().toISOString().slice(0, 10);
-    }
-    var x0 = s.x0 && partialDate(s.x0, false), x1 = s.x1 && partialDate(s.x1, true);
-    var view = x0 && x1 && x0 < x1 ? [x0, x1] : [first, lastDay];
-    var meta = fullFigure.layout.meta || {};  // app/figure.py gap_days(): GAP_PX at the view's scale
-    var gap = Math.max(Math.round((Date.parse(view[1]) - Date.parse(view[0])) / DAY), 1) * meta.gap_px / meta.plot_px;
-    var lanes = shownLanes(kept);
-    var y = lanePositions(kept, gap, lanes);
-    var data = [];
-    fullFigure.data.forEach(function (tr) {
-      var copy = Object.assign({}, tr);
-      if (tr.meta && tr.meta.connectors) {
-        copy.x = []; copy.y = []; copy.customdata = [];
-        for (var i = 0; i + 1 < tr.customdata.length; i += 3) {
-          var a = tr.customdata[i], b = tr.customdata[i + 1];
-          if (keep[a] && keep[b]) {
-            copy.x.push(tr.x[i], tr.x[i + 1], null);
-            copy.y.push(y[a], y[b], null);
-            copy.customdata.push(a, b, null);
-          }
-        }
-        copy.visible = s.connectors ? true : 'legendonly';
-        data.push(copy);
-        return;
-      }
-      var idx = [];
-      (tr.customdata || []).forEach(function (cd, i) { if (keep[cd[0]]) idx.push(i); });
-      if (!idx.length) return;  // the server leaves out empty categories
-      function pick(arr) { return Array.isArray(arr) ? idx.map(function (i) { return arr[i]; }) : arr; }
-      copy.x = pick(tr.x);
-      copy.customdata = pick(tr.customdata);
-      copy.y = copy.customdata.map(function (cd) { return y[cd[0]]; });
-      if (tr.marker) {
-        copy.marker = Object.assign({}, tr.marker, { size: pick(tr.marker.size), symbol: pick(tr.marker.symbol) });
-        if (tr.marker.line) copy.marker.line = Object.assign({}, tr.marker.line, { width: pick(tr.marker.line.width) });
-        if (asOf) {  // as the server draws an as_of view: what was not in force that day, greyed
-          var grey = copy.customdata.map(function (cd) { return !!muted[cd[0]]; });
-          copy.marker.color = grey.map(function (g) { return g ? '#a9a9a9' : tr.marker.color; });
-          copy.marker.opacity = grey.map(function (g) { return g ? 0.45 : 0.92; });
-          if (copy.marker.line) copy.marker.line.color = copy.marker.color;
-        }
-      }
-      data.push(copy);
-    });
-    var layout = JSON.parse(JSON.stringify(fullFigure.layout));
-    layout.xaxis.range = view;
-    var fullLanes = (fullFigure.layout.meta || {}).lanes || LANES;
-    layout.yaxis = Object.assign({}, layout.yaxis, {
-      tickvals: lanes.map(function (_, i) { return i; }),
-      ticktext: lanes.map(function (side) {
-        var i = fullLanes.indexOf(side);
-        return i >= 0 ? fullFigure.layout.yaxis.ticktext[i] : ((st.labels || {}).side || {})[side] || side;
-      }),
-      range: [-0.6, Math.round((lanes.length - 1 + 0.6) * 1000) / 1000]
-    });
-    layout.xaxis.rangeslider = Object.assign({}, layout.xaxis.rangeslider, { range: [first, lastDay] });
-    layout.meta = Object.assign({}, layout.meta, { events: kept.length }, asOf ? { as_of: asOf } : {});
-    layout.shapes = asOf ? [{ type: 'line', name: 'as-of', xref: 'x', yref: 'paper', x0: asOf, x1: asOf, y0: 0, y1: 1,
-                              line: { color: 'rgba(30,120,60,0.9)', width: 3 } }] : [];
-    return { data: data, layout: layout };
+    return window.CCTStaticFigure.build(fullFigure, kept, s, { muted: muted, asOf: asOf, sideLabels: (st.labels || {}).side });
   }
-
-  /* ---- the list, counts and facets ---- */
-  var listBox = document.getElementById('event-list');
-  var sections = [];  // [{el, ol, items: [li...]}], in date order as rendered
-  var byId = {};
-  Array.prototype.forEach.call(listBox.querySelectorAll('section.year'), function (sec) {
-    var ol = sec.querySelector('ol');
-    var items = Array.prototype.slice.call(sec.querySelectorAll('li.event'));
-    items.forEach(function (li) { byId[li.getAttribute('data-id')] = li; });
-    sections.push({ el: sec, ol: ol, items: items });
-  });
-
-  /* The HTML legend beside the chart lists the categories drawn (in figure order; a
-     data-category attribute, when the template has one, wins). */
-  function renderLegend(fig) {
-    var drawn = {};
-    fig.data.forEach(function (tr) { if (tr.meta && tr.meta.category) drawn[tr.meta.category] = true; });
-    var order = fullFigure.data.filter(function (tr) { return tr.meta && tr.meta.category; })
-      .map(function (tr) { return tr.meta.category; });
-    var items = document.querySelectorAll('.chart-legend li');
-    for (var i = 0; i < items.length; i++) {
-      var key = items[i].getAttribute('data-category') || (i < order.length ? order[i] : null);
-      if (key) items[i].hidden = !drawn[key];
-    }
-  }
-
-  function countText(n) { return n === 1 ? st.count_one : st.count_many.replace('{n}', n); }
-
-  function renderList(keep, s) {
-    sections.forEach(function (sec) { if (sec.el.parentNode) sec.el.parentNode.removeChild(sec.el); });
-    var old = listBox.querySelector('p.empty');
-    if (old) old.parentNode.removeChild(old);
-    var order = s.sort === '-date' ? sections.slice().reverse() : sections;
-    var shown = 0;
-    order.forEach(function (sec) {
-      var items = sec.items.filter(function (li) { return keep[li.getAttribute('data-id')]; });
-      if (!items.length) return;
-      if (s.sort === '-date') items.reverse();
-      sec.ol.replaceChildren.apply(sec.ol, items);
-      listBox.appendChild(sec.el);
-      shown += items.length;
-    });
-    if (!shown) {
-      var p = document.createElement('p');
-      p.className = 'empty';
-      p.textContent = st.no_events;
-      listBox.appendChild(p);
-    }
-  }
-
-  /* The "state of play" panel: the measures in force, by side and category (as the server's). */
-  function renderStateOfPlay(list, day) {
-    var box = document.getElementById('state-of-play');
-    if (!box) return;
-    box.replaceChildren();
-    box.hidden = !list;
-    if (!list) return;
-    var L = st.labels || { side: {}, category: {} };
-    var h = document.createElement('h2');
-    h.id = 'sop-h';
-    h.textContent = (st.strings.state_of_play || '{day}: {n}').replace('{day}', day).replace('{n}', list.length);
-    box.appendChild(h);
-    Object.keys(L.side).forEach(function (side) {
-      var mine = list.filter(function (e) { return e.side === side; });
-      if (!mine.length) return;
-      var h3 = document.createElement('h3');
-      h3.textContent = L.side[side] + ' (' + mine.length + ')';
-      var dl = document.createElement('dl');
-      Object.keys(L.category).forEach(function (cat) {
-        var items = mine.filter(function (e) { return e.category === cat; });
-        if (!items.length) return;
-        var dt = document.createElement('dt'), dd = document.createElement('dd'), ul = document.createElement('ul');
-        dt.textContent = L.category[cat];
-        items.forEach(function (e) {
-          var li = document.createElement('li'), a = document.createElement('a');
-          a.className = 'event-link'; a.setAttribute('data-id', e.id); a.textContent = e.title[lang];
-          a.href = new URL(page.event_url.replace('{id}', encodeURIComponent(e.id)), location.href).href;
-          li.appendChild(a); ul.appendChild(li);
-        });
-        dd.appendChild(ul); dl.appendChild(dt); dl.appendChild(dd);
-      });
-      box.appendChild(h3); box.appendChild(dl);
-    });
-  }
-
-  function renderFacets(counts) {
-    Array.prototype.forEach.call(form.querySelectorAll('.count[data-facet][data-value]'), function (el) {
-      var n = counts[el.getAttribute('data-facet')][el.getAttribute('data-value')] || 0;
-      el.textContent = String(n);
-      var box = el.parentNode.querySelector('input');
-      var li = el.closest('li');
-      if (li) li.hidden = !n && !(box && box.checked);  // the server lists only values with events
-    });
-  }
+  var view = window.CCTStaticList(page, st, form);
+  var renderLegend = view.renderLegend, renderList = view.renderList, renderStateOfPlay = view.renderStateOfPlay;
+  var renderFacets = view.renderFacets, countText = view.countText;
 
   /* ---- form <-> state <-> URL ---- */
   function stateToForm(s) {
@@ -308,7 +117,7 @@
     form.elements.significance.value = s.significance;
     form.elements.sort.value = s.sort;
     Array.prototype.forEach.call(form.querySelectorAll('input[type=checkbox]'), function (box) {
-      if (FACETS.indexOf(box.name) >= 0) box.checked = s[box.name].indexOf(box.value) >= 0;
+      if (filters().indexOf(box.name) >= 0) box.checked = s[box.name].indexOf(box.value) >= 0;
     });
     toggle.checked = s.connectors;
   }
@@ -324,10 +133,10 @@
     s.significance = form.elements.significance.value;
     s.sort = form.elements.sort.value === '-date' ? '-date' : 'date';
     Array.prototype.forEach.call(form.querySelectorAll('input[type=checkbox]:checked'), function (box) {
-      if (FACETS.indexOf(box.name) >= 0 && s[box.name].indexOf(box.value) < 0) s[box.name].push(box.value);
+      if (filters().indexOf(box.name) >= 0 && s[box.name].indexOf(box.value) < 0) s[box.name].push(box.value);
     });
     // values from the URL without a checkbox here (and entity=, which has no control) stay
-    FACETS.concat(['entity']).forEach(function (f) {
+    filters().concat(['entity']).forEach(function (f) {
       (state ? state[f] : []).forEach(function (v) {
         if (f === 'entity' || !form.querySelector('input[type=checkbox][name="' + f + '"][value="' + CSS.escape(v) + '"]')) {
           if (s[f].indexOf(v) < 0) s[f].push(v);
@@ -349,7 +158,7 @@
     s.state.forEach(function (v) { p.append('state', v); });
     if (s.updated_since) p.append('updated_since', s.updated_since);
     if (s.sort === '-date') p.append('sort', '-date');
-    FACETS.forEach(function (f) { s[f].forEach(function (v) { p.append(f, v); }); });
+    filters().forEach(function (f) { s[f].forEach(function (v) { p.append(f, v); }); });
     s.entity.forEach(function (v) { p.append('entity', v); });
     return p;
   }
@@ -357,7 +166,7 @@
   function fullQuery(s) {
     var p = filterQuery(s);
     if (s.x0 && s.x1) { p.set('x0', s.x0); p.set('x1', s.x1); }
-    if (!s.connectors) p.set('connectors', 'false');
+    if (s.connectors) p.set('connectors', 'true');
     if (s.event) p.set('event', s.event);
     return p;
   }
@@ -371,21 +180,57 @@
     var other = lang === 'zh' ? 'en' : 'zh';
     var a = document.querySelector('a.lang-switch');
     var q = filterQuery(state);
-    if (!state.connectors) q.set('connectors', 'false');
+    if (state.connectors) q.set('connectors', 'true');
     if (a && st.explorer) a.setAttribute('href', st.explorer[other] + (q.toString() ? '?' + q : ''));
   }
 
   /* ---- the exported embed: the URL's filters, applied before embed-frame.js draws ---- */
+  /* The embed's own parameters (app/pages.py EmbedParams), as the server applies them: title,
+     note, theme, height (the chart gets what the header, legend, list line and credit leave)
+     and list=false (the list's line goes to the chart). A value the server refuses is not
+     applied: it is returned, and reported with the other errors once the index is loaded. */
+  var BOOLS = ['1', 'on', 't', 'true', 'y', 'yes', '0', 'off', 'f', 'false', 'n', 'no'];
+  function embedPresentation() {
+    var p = new URLSearchParams(location.search), errors = {};
+    function one(name) { var v = p.getAll(name).slice(-1)[0]; return v !== undefined && v.trim() ? v.trim() : null; }
+    var title = one('title'), note = one('note'), theme = one('theme'), height = one('height'), list = one('list');
+    if (title && Array.from(title).length > 120) { errors.title = 'too long'; title = null; }
+    if (note && Array.from(note).length > 200) { errors.note = 'too long'; note = null; }
+    if (theme && !/^(auto|light|dark)$/.test(theme)) { errors.theme = "'auto', 'light' or 'dark'"; theme = null; }
+    if (list && BOOLS.indexOf(list.toLowerCase()) < 0) { errors.list = 'not a boolean'; list = null; }
+    if (height && !(/^\d+$/.test(height) && +height >= 150 && +height <= 2000)) { errors.height = 'from 150 to 2000'; height = null; }
+    if (title) { document.querySelector('.embed-header h1').textContent = title; document.title = title; }
+    var noteEl = document.querySelector('.embed-note');
+    if (note && noteEl) { noteEl.textContent = note; noteEl.hidden = false; }
+    if (theme && /^(auto|light|dark)$/.test(theme)) {
+      var cls = document.documentElement.classList;
+      cls.remove('theme-auto', 'theme-light', 'theme-dark');
+      cls.add('theme-' + theme);
+      page.theme = theme;
+    }
+    var showList = !(list && ['false', '0', 'no', 'off', 'f', 'n'].indexOf(list.toLowerCase()) >= 0);
+    document.getElementById('event-list').hidden = !showList;
+    if (height) page.height = +height;
+    var chartHeight = Math.max(page.height - page.chrome + (showList ? 0 : page.list_line), 120);
+    page.figure.layout.height = chartHeight;
+    fullFigure = page.figure;
+    chart.style.height = chartHeight + 'px';
+    return errors;
+  }
+
   function startEmbed() {
-    var s = parseState(location.search);
-    var filters = filterQuery(s).toString();
-    if (filters) {
-      page.explorer = page.explorer.split('?')[0] + '?' + filters;  // "open in explorer" keeps them
-      var more = document.getElementById('explorer-link');
-      if (more) more.href = page.explorer;
+    var refused = embedPresentation();
+    if (location.search.length > 1) {  // any parameter: answered (and checked) from the index
       window.CCT.embedFigure = loadData()
         .then(function () {
+          var s = parseState(location.search);  // the filters' names come with the index
+          var filters = filterQuery(s).toString();
+          page.explorer = page.explorer.split('?')[0] + (filters ? '?' + filters : '');  // "open in explorer" keeps them
+          window.CCT.embedExplorer = page.explorer;  // read by embed-frame.js (the detail's link)
+          var more = document.getElementById('explorer-link');
+          if (more) more.href = page.explorer;
           var a = answer(location.search, index.embed_params);
+          showErrors(Object.assign({}, a.parsed.errors, refused));
           var byEventId = {};
           events.forEach(function (e) { byEventId[e.id] = e; });
           var kept = a.ids.map(function (id) { return byEventId[id]; });
@@ -510,11 +355,10 @@
       .then(function (html) {
         detailBody.innerHTML = html;  // an escaped fragment exported from the app
         fixLinks(detailBody, url);
-        var wasHidden = detail.hidden;
         detail.hidden = false;
-        if (wasHidden) resizeChart();
         state.event = id;
         if (!opts.fromHistory) writeUrl(true);
+        window.CCT.showThread(chart, id);
         if (chartView.shown()) window.CCT.focusDate(chart, eventDate(id));
         markListItem(id);
         steps.update();
@@ -524,16 +368,12 @@
       .catch(function () { window.location.href = new URL(page.event_url.replace('{id}', encodeURIComponent(id)), location.href).href; });
   }
 
-  function resizeChart() {
-    if (window.Plotly && chart.layout && chartView.shown()) Plotly.Plots.resize(chart);
-  }
-
   function closeDetail(fromHistory) {
     detail.hidden = true;
-    resizeChart();
     detailBody.textContent = '';
     markListItem(null);
     window.CCT.clearFocus(chart);
+    window.CCT.showThread(chart, null);
     state.event = '';
     if (!fromHistory) writeUrl(true);
   }
@@ -624,9 +464,9 @@
   });
 
   /* ---- embed dialog: the static embed of the current filters, in the page's language ---- */
-  window.CCT.embedDialog(page.strings, function () {
+  window.CCT.embedDialog(page.strings, function (chosen) {
     var filters = state ? filterQuery(state).toString() : '';
-    return { src: new URL(page.embed_url, location.href).href + (filters ? '?' + filters : ''),
+    return { src: new URL(page.embed_urls[chosen || lang], location.href).href + (filters ? '?' + filters : ''),
              script: new URL(page.embed_script, location.href).href, height: page.embed_height };
   });
 

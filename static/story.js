@@ -94,8 +94,8 @@
 
   /* The Embed dialog: the story's embed, opened at the current step. */
   if (!page.embed) {
-    window.CCT.embedDialog(page.strings, function () {
-      var src = new URL(page.embed_src, location.href);
+    window.CCT.embedDialog(page.strings, function (chosen) {
+      var src = new URL(page.embed_srcs[chosen || page.lang], location.href);
       src.searchParams.set('step', String(current));
       return { src: src.href, script: new URL(page.embed_script, location.href).href, height: page.embed_height };
     });

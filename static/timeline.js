@@ -92,9 +92,23 @@
     });
   }
 
+  /* On a phone the markers are drawn smaller (the server sized them for a wider plot): with
+     the same rows per lane, close events then stay apart. */
+  var NARROW_MARKERS = 0.7;
+  function themedData(data, el) {
+    var width = el ? el.getBoundingClientRect().width : 0;
+    if (!(width && width < 600)) return data;
+    return data.map(function (tr) {
+      if (!tr.marker || !Array.isArray(tr.marker.size)) return tr;
+      var copy = Object.assign({}, tr);
+      copy.marker = Object.assign({}, tr.marker, { size: tr.marker.size.map(function (s) { return Math.round(s * NARROW_MARKERS * 10) / 10; }) });
+      return copy;
+    });
+  }
+
   function react(el, figure, handlers) {
     var layout = themedLayout(figure.layout, el);
-    return Plotly.react(el, figure.data, layout, config('chip-controls-timeline', figure)).then(function (gd) {
+    return Plotly.react(el, themedData(figure.data, el), layout, config('chip-controls-timeline', figure)).then(function (gd) {
       if (!gd.__cctBound) {
         gd.__cctBound = true;
         gd.on('plotly_click', function (ev) {
@@ -102,12 +116,61 @@
           if (p && p.customdata && handlers && handlers.select) handlers.select(p.customdata[0]);
         });
         gd.on('plotly_relayout', function (ev) { if (handlers && handlers.relayout) handlers.relayout(ev); });
+        gd.on('plotly_hover', function (ev) {
+          var p = ev && ev.points && ev.points[0];
+          if (p && Array.isArray(p.customdata)) showThread(gd, p.customdata[0], true);
+        });
+        gd.on('plotly_unhover', function () { showThread(gd, el.__cctSelected || null, true); });
       }
+      if (el.__cctSelected) showThread(gd, el.__cctSelected, true);
       var preview = el.querySelector('.chart-preview');  // the server-drawn picture, now covered
       if (preview) preview.remove();
       el.setAttribute('data-drawn', 'true');
       return gd;
     });
+  }
+
+  /* The thread of an event: its causes and what it caused, followed link by link in each
+     direction (what it links to, and what those link to; what links to it, and what links to
+     those), from the figure's link trace; not the events merely beside it on another thread. */
+  function threadOf(gd, id) {
+    var conn = (gd.data || []).filter(function (t) { return t.meta && t.meta.connectors; })[0];
+    var out = { x: [], y: [] };
+    if (!conn || !id) return out;
+    var cd = conn.customdata || [], keep = {}, i;
+    // a link is drawn from the event it links to (cd[i]) to the event that makes it (cd[i + 1])
+    [[1, 0], [0, 1]].forEach(function (dir) {
+      var reached = {}, frontier = [id];
+      reached[id] = true;
+      while (frontier.length) {
+        var next = [];
+        for (i = 0; i + 1 < cd.length; i += 3) {
+          var from = cd[i + dir[0]], to = cd[i + dir[1]];
+          if (frontier.indexOf(from) >= 0) {
+            keep[i] = true;
+            if (!reached[to]) { reached[to] = true; next.push(to); }
+          }
+        }
+        frontier = next;
+      }
+    });
+    Object.keys(keep).forEach(function (k) {
+      var j = +k;
+      out.x.push(conn.x[j], conn.x[j + 1], null);
+      out.y.push(conn.y[j], conn.y[j + 1], null);
+    });
+    return out;
+  }
+
+  function showThread(el, id, transient) {
+    if (!transient) el.__cctSelected = id || null;
+    if (!window.Plotly || !el.data) return;
+    var idx = -1;
+    el.data.forEach(function (t, i) { if (t.meta && t.meta.thread) idx = i; });
+    if (idx < 0) return;
+    var th = threadOf(el, id);
+    el.setAttribute('data-thread', String(th.x.length / 3));
+    Plotly.restyle(el, { x: [th.x], y: [th.y] }, [idx]);
   }
 
   function markerCount(el) {
@@ -120,8 +183,16 @@
     var day = new Date(isoDate + 'T00:00:00Z').getTime();
     var r = el.layout.xaxis.range.map(function (v) { return new Date(v).getTime(); });
     var span = Math.min(r[1] - r[0], 2 * 365 * 864e5);
-    var start = new Date(day - span / 2).toISOString().slice(0, 10);
-    var end = new Date(day + span / 2).toISOString().slice(0, 10);
+    // The detail panel lies over the chart's right side (it never narrows the chart): centre
+    // the event in the part of the plot left uncovered.
+    var visible = 1, size = el._fullLayout && el._fullLayout._size, panel = document.getElementById('detail');
+    if (size && panel && !panel.hidden) {
+      var left = el.getBoundingClientRect().left + size.l;
+      var frac = (panel.getBoundingClientRect().left - left) / size.w;
+      if (frac > 0.25 && frac < 1) visible = frac;
+    }
+    var start = new Date(day - span * visible / 2).toISOString().slice(0, 10);
+    var end = new Date(day - span * visible / 2 + span).toISOString().slice(0, 10);
     Plotly.relayout(el, {
       'xaxis.range': [start, end],
       shapes: kept(el).concat([{ type: 'line', xref: 'x', yref: 'paper', x0: isoDate, x1: isoDate, y0: 0, y1: 1,
@@ -137,25 +208,86 @@
     if (window.Plotly && el && el.layout) Plotly.relayout(el, { shapes: kept(el) });
   }
 
-  /* The explorer's Embed dialog (live and static explorers): `codes()` returns the embed URL
-     and the loader script's URL for the current view; the dialog shows the iframe code, the
-     script variant and a preview, with copy buttons. */
+  /* The embed dialog. codes(lang) gives the embed of the current view in a language: {src,
+     script, height}. The options (title, note, language, theme, height, date range, list) are
+     the embed's own parameters: each change rewrites both codes and the live preview. A value
+     the embed would refuse (a height out of range, a range that ends before it starts) is
+     marked and left out of the code, never silently changed. */
   function embedDialog(strings, codes) {
     var button = document.getElementById('embed-button');
     var dialog = document.getElementById('embed-dialog');
     if (!button || !dialog || typeof dialog.showModal !== 'function') return;
-    button.hidden = false;
-    button.addEventListener('click', function () {
-      var c = codes();
-      var frame = '<iframe src="' + c.src.replace(/&/g, '&amp;').replace(/"/g, '&quot;') +
-        '" title="' + document.querySelector('h1').textContent.trim().replace(/"/g, '&quot;') +
-        '" width="100%" height="' + (c.height || 560) + '" style="border:0;max-width:100%" loading="lazy"';
+    var form = dialog.querySelector('form.embed-options');
+    var invalid = dialog.querySelector('.embed-invalid');
+    var preview = document.getElementById('embed-preview');
+    var timer = null;
+    function field(name) { return form && form.elements[name] ? form.elements[name] : null; }
+    function escapeAttr(v) { return String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;'); }
+
+    function build(previewNow) {
+      var lang = field('lang') ? field('lang').value : undefined;
+      var c = codes(lang);
+      var src = new URL(c.src, location.href), bad = false;
+      function mark(el, ok) { if (el) { el.setAttribute('aria-invalid', String(!ok)); bad = bad || !ok; } }
+      function set(name, value, dflt) {
+        if (value && value !== dflt) src.searchParams.set(name, value); else src.searchParams.delete(name);
+      }
+      var f;
+      if ((f = field('title'))) set('title', f.value.trim());
+      if ((f = field('note'))) set('note', f.value.trim());
+      if ((f = field('theme'))) set('theme', f.value, 'auto');
+      var height = c.height || 560;
+      if ((f = field('height'))) {
+        var h = f.value.trim() === '' ? height : Number(f.value);
+        var ok = Math.floor(h) === h && h >= 150 && h <= 2000;
+        mark(f, ok);
+        if (ok) height = h;
+        set('height', String(height), String(c.height || 560));
+      }
+      var from = field('from'), to = field('to');
+      if (from && to) {
+        var okRange = !(from.value && to.value && from.value > to.value);
+        mark(from, okRange && (from.value === '' || from.validity.valid));
+        mark(to, okRange && (to.value === '' || to.validity.valid));
+        if (from.getAttribute('aria-invalid') === 'false') set('from', from.value); else src.searchParams.delete('from');
+        if (to.getAttribute('aria-invalid') === 'false') set('to', to.value); else src.searchParams.delete('to');
+      }
+      if ((f = field('list'))) set('list', f.checked ? '' : 'false');
+      if (invalid) invalid.hidden = !bad;
+      var title = (field('title') && field('title').value.trim()) || document.querySelector('h1').textContent.trim();
+      var frame = '<iframe src="' + escapeAttr(src.href) + '" title="' + escapeAttr(title) +
+        '" width="100%" height="' + height + '" style="border:0;max-width:100%" loading="lazy"';
       document.getElementById('embed-code-iframe').value = frame + '></iframe>';
       document.getElementById('embed-code-script').value = frame + ' data-cct-embed></iframe>\n<script src="' +
-        c.script + '" async></' + 'script>';
-      document.getElementById('embed-preview').src = c.src;
+        escapeAttr(c.script) + '" async></' + 'script>';
+      clearTimeout(timer);
+      var load = function () {
+        if (preview.getAttribute('src') !== src.href) preview.src = src.href;
+        preview.style.height = height + 'px';
+      };
+      if (previewNow) load(); else timer = setTimeout(load, 400);
+    }
+
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var view = new URL(codes(field('lang') ? field('lang').value : undefined).src, location.href).searchParams;
+      // the date range starts as the view's own (a year or a month is shown from its first day)
+      [['from', false], ['to', true]].forEach(function (pair) {
+        var f = field(pair[0]), v = view.get(pair[0]) || '';
+        if (!f) return;
+        if (/^\d{4}$/.test(v)) v += pair[1] ? '-12-31' : '-01-01';
+        else if (/^\d{4}-\d{2}$/.test(v)) v = pair[1] ? v + '-' + new Date(+v.slice(0, 4), +v.slice(5, 7), 0).getDate() : v + '-01';
+        f.value = v;
+      });
+      if (field('height') && !field('height').value) field('height').value = String(codes().height || 560);
+      build(true);
       dialog.showModal();
     });
+    if (form) {
+      form.addEventListener('input', function () { build(false); });
+      form.addEventListener('change', function () { build(false); });
+      form.addEventListener('submit', function (ev) { ev.preventDefault(); });
+    }
     Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
       b.addEventListener('click', function () {
         var ta = document.getElementById(b.getAttribute('data-target'));
@@ -241,6 +373,6 @@
   }
 
   window.CCT = { stepper: stepper, draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
-                 embedDialog: embedDialog, chartToggle: chartToggle,
+                 embedDialog: embedDialog, chartToggle: chartToggle, showThread: showThread,
                  watchFilters: watchFilters };
 })();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -151,3 +152,63 @@ def test_framing_headers(server):
         r = httpx.get(server.url + path)
         assert "frame-ancestors 'self'" in r.headers["content-security-policy"], path
         assert r.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_embed_dialog_options_rewrite_the_code_and_the_preview(page, server):
+    """Title, note, language, theme, height, date range and list: each option changes both
+    codes and the live preview; a height out of range is marked and left out, not changed."""
+    page.goto(server.url + "/?side=china&lang=en")
+    wait_chart(page)
+    page.click("#embed-button")
+    dialog = page.locator("#embed-dialog")
+    dialog.locator("input[name=title]").fill("Export curbs <b>&")
+    dialog.locator("input[name=note]").fill("From our March story")
+    dialog.locator("select[name=lang]").select_option("zh")
+    dialog.locator("select[name=theme]").select_option("dark")
+    dialog.locator("input[name=height]").fill("700")
+    dialog.locator("input[name=from]").fill("2023-01-01")
+    dialog.locator("input[name=to]").fill("2024-12-31")
+    dialog.locator("input[name=list]").uncheck()
+    code = page.locator("#embed-code-script").input_value()
+    src = re.search(r'src="([^"]+)"', code)[1].replace("&amp;", "&")
+    query = parse_qs(urlsplit(src).query)
+    assert urlsplit(src).path == "/embed"
+    assert query["title"] == ["Export curbs <b>&"] and query["note"] == ["From our March story"]
+    assert query["lang"] == ["zh"] and query["theme"] == ["dark"] and query["height"] == ["700"]
+    assert query["from"] == ["2023-01-01"] and query["to"] == ["2024-12-31"] and query["list"] == ["false"]
+    assert query["side"] == ["china"]
+    assert 'height="700"' in code and "<b>" not in code  # the title is escaped in the attribute
+    # the preview follows (after a short pause while typing)
+    page.wait_for_function("() => document.getElementById('embed-preview').src.indexOf('list=false') > 0", timeout=5000)
+    frame = page.frame_locator("#embed-preview")
+    frame.locator("h1", has_text="Export curbs").wait_for(timeout=20000)
+    frame.locator("#chart[data-drawn='true']").wait_for(timeout=20000)
+    assert frame.locator("h1").inner_text() == "Export curbs <b>&"
+    assert frame.locator(".embed-note").inner_text() == "From our March story"
+    assert frame.locator("html").get_attribute("lang").startswith("zh")
+    assert "theme-dark" in frame.locator("html").get_attribute("class")
+    assert frame.locator("#event-list").is_hidden()
+    shot(page, "embed-dialog-options-1280")
+    # a height the embed would refuse: marked, left out of the code
+    dialog.locator("input[name=height]").fill("90")
+    assert dialog.locator("input[name=height]").get_attribute("aria-invalid") == "true"
+    assert dialog.locator(".embed-invalid").is_visible()
+    assert "height=90" not in page.locator("#embed-code-iframe").input_value()
+    # a range that ends before it starts: both marked, neither in the code
+    dialog.locator("input[name=height]").fill("560")
+    dialog.locator("input[name=to]").fill("2022-01-01")
+    code = page.locator("#embed-code-iframe").input_value()
+    assert "from=" not in code and "to=" not in code
+    assert dialog.locator("input[name=from]").get_attribute("aria-invalid") == "true"
+
+
+def test_embed_without_its_list_still_fills_its_frame(page, server):
+    page.set_viewport_size({"width": 800, "height": 560})  # the frame
+    bottoms = {}
+    for extra in ("", "&list=false"):
+        page.goto(f"{server.url}/embed?lang=en&height=560{extra}")
+        wait_chart(page)
+        assert page.evaluate("document.documentElement.scrollHeight") <= 562, extra  # nothing cut off
+        bottoms[extra] = page.evaluate("document.querySelector('.embed-footer').getBoundingClientRect().bottom")
+    # without the list, its line goes to the chart: the credit stays at the frame's foot
+    assert abs(bottoms["&list=false"] - bottoms[""]) <= 6, bottoms

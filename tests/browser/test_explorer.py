@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -252,3 +253,65 @@ def test_axe_no_serious_violations(browser, server, client, path, scheme):
         shot(pg, f"axe-dark{path}")
     ctx.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_opening_an_event_never_narrows_the_chart(browser, server, width):
+    """The detail panel lies over the page (a drawer; full width on a phone): the chart keeps
+    its width, and on a wide screen the event is centred in the part of the plot left visible."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(server.url + "/?lang=en")
+    if width < 640:
+        page.click("#show-chart")
+    wait_chart(page)
+    before = page.evaluate("document.getElementById('chart').getBoundingClientRect().width")
+    first = page.locator("#event-list a.event-link").first
+    event_id = first.get_attribute("data-id")
+    first.click()
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")
+    page.wait_for_timeout(300)
+    after = page.evaluate("document.getElementById('chart').getBoundingClientRect().width")
+    assert abs(after - before) <= 1, (before, after)
+    if width >= 1180:
+        # the focus line of the event is left of the drawer
+        line_x = page.evaluate("""() => { const el = document.getElementById('chart');
+            const s = el.layout.shapes.find(s => s.x0 && s.type === 'line' && s.name !== 'as-of');
+            return el.getBoundingClientRect().left + el._fullLayout._size.l + el._fullLayout.xaxis.d2p(s.x0); }""")
+        drawer = page.evaluate("document.getElementById('detail').getBoundingClientRect().left")
+        assert line_x < drawer, (line_x, drawer, event_id)
+    context.close()
+
+
+def test_hovering_or_opening_an_event_draws_its_thread(page, server):
+    """Links are not all drawn at once: the default view hides them; hovering or opening an
+    event draws its thread (its links and theirs); the control draws them all."""
+    snap_events = httpx.get(server.url + "/events", params={"limit": 1000}).json()["events"]
+    linked = next(e for e in snap_events if e.get("related"))
+    page.goto(server.url + f"/?lang=en&event={linked['id']}")
+    wait_chart(page)
+    visible = page.evaluate("document.getElementById('chart').data.find(t => t.meta && t.meta.connectors).visible")
+    assert visible == "legendonly"
+    page.wait_for_function("() => +document.getElementById('chart').getAttribute('data-thread') > 0", timeout=10000)
+    page.click("#detail-close")
+    page.wait_for_function("() => document.getElementById('chart').getAttribute('data-thread') === '0'", timeout=10000)
+    page.check("#connectors-toggle")
+    page.wait_for_function("() => document.getElementById('chart').data.find(t => t.meta && t.meta.connectors).visible === true")
+    assert "connectors=true" in page.url
+
+
+def test_a_marker_hovered_then_clicked_opens_its_event(page, server):
+    """Hovering draws the thread (a restyle of its trace); the click that follows still opens
+    the event."""
+    page.goto(server.url + "/?lang=en")
+    wait_chart(page)
+    index = page.evaluate("""() => {
+      const plot = document.querySelector('#chart .nsewdrag').getBoundingClientRect();
+      return Array.from(document.querySelectorAll(%r)).findIndex(p => { const b = p.getBoundingClientRect();
+        return b.x > plot.left + 10 && b.right < plot.right - 10 && b.y > plot.top + 10 && b.bottom < plot.bottom - 10; });
+    }""" % POINTS)
+    point = page.locator(POINTS).nth(index)
+    point.hover(force=True)
+    page.wait_for_timeout(400)
+    point.click(force=True)
+    page.wait_for_selector("#detail:not([hidden]) #detail-title")

@@ -100,6 +100,16 @@ def watch_http(page, origin: str) -> list[str]:
     return bad
 
 
+def inside_plot(page) -> int:
+    """Index (among POINTS) of a marker drawn inside the plot area (a zoomed view clips the others)."""
+    return page.evaluate("""() => {
+      const plot = document.querySelector('#chart .nsewdrag').getBoundingClientRect();
+      const pts = Array.from(document.querySelectorAll(%r));
+      return pts.findIndex(p => { const b = p.getBoundingClientRect(), x = b.x + b.width / 2, y = b.y + b.height / 2;
+        return x > plot.left + 2 && x < plot.right - 2 && y > plot.top + 2 && y < plot.bottom - 2; });
+    }""" % POINTS)
+
+
 def visible_ids(page) -> list[str]:
     return page.eval_on_selector_all("#event-list li.event", "els => els.map(e => e.dataset.id)")
 
@@ -347,7 +357,7 @@ def test_clicking_an_event_opens_its_detail(page, site, export):
     page.wait_for_selector("#detail:not([hidden]) #detail-title")
     # clicking a marker opens it as well
     page.keyboard.press("Escape")
-    page.locator(POINTS).first.click(force=True)
+    page.locator(POINTS).nth(inside_plot(page)).click(force=True)
     page.wait_for_selector("#detail:not([hidden]) #detail-title")
     assert page.watch.errors == [] and bad == []
 
@@ -371,7 +381,9 @@ def test_chinese_explorer(page, site, export):
     page.wait_for_selector("#detail:not([hidden]) #detail-title")
     assert page.locator("#detail-title").inner_text() == snap.get(ids[0]).title.zh
     shot(page, "export-explorer-zh")
-    # the embed dialog gives the static embed in the page's language, with the loader
+    # the detail is a drawer over the page (it never narrows the chart): closed, the header's
+    # Embed button is in reach; the dialog gives the static embed in the page's language
+    page.click("#detail-close")
     page.click("#embed-button")
     code = page.locator("#embed-code-iframe").input_value()
     assert code.startswith("<iframe") and "embed/zh/index.html" in code
@@ -529,3 +541,20 @@ def test_static_lanes_collapse_as_the_servers_do(page, site, export):
     open_static(page, f"{site}/index.html?side=china&side=us")
     page.wait_for_function("() => document.getElementById('chart').layout.yaxis.ticktext.length === 2", timeout=15000)
     assert page.evaluate("document.getElementById('chart').layout.yaxis.ticktext") == ["China", "United States"]
+
+
+def test_exported_embed_applies_its_own_parameters_and_reports_bad_ones(page, site, export):
+    """title, note, theme, height and list=false work on the static embed as on the server; a
+    height the server refuses is reported inline (as the server's page does), not applied."""
+    page.goto(f"{site}/embed/index.html?side=us&title=Our%20view&note=A%20note&theme=dark&list=false&height=700")
+    wait_chart(page)
+    assert page.locator("h1").inner_text() == "Our view" and page.title() == "Our view"
+    assert page.locator(".embed-note").inner_text() == "A note"
+    assert "theme-dark" in page.locator("html").get_attribute("class")
+    assert page.locator("#event-list").is_hidden()
+    assert page.evaluate("document.getElementById('chart').getBoundingClientRect().height") > 560 - 150
+    page.goto(f"{site}/embed/index.html?height=90&theme=purple")
+    page.locator("#view-errors").wait_for(timeout=20000)
+    text = page.locator("#view-errors").inner_text()
+    assert "height" in text and "theme" in text
+    assert "theme-purple" not in page.locator("html").get_attribute("class")

@@ -5,15 +5,19 @@
 #   docker run --rm -p 8000:8000 chip-controls-timeline
 #   docker run --rm -p 8000:8000 -v "$PWD/timeline_data:/srv/timeline/data:ro" chip-controls-timeline
 #
-# Stages: assets (npm: the plotly.js basic bundle) -> builder (venv with the pinned runtime
-# dependencies and the app) -> runtime (slim Python, non-root, no compilers, no npm).
+# Stages: assets (npm: the partial plotly.js bundle, built with esbuild; Swagger UI) -> builder
+# (venv with the pinned runtime dependencies and the app) -> runtime (slim Python, non-root, no
+# compilers, no npm).
 # tests/test_dockerfile.py checks this file's structure and replays its build and start steps.
 
-# ---- 1. plotly.js basic bundle and Swagger UI, pinned in package-lock.json ------------------
+# ---- 1. partial plotly.js bundle and Swagger UI, pinned in package-lock.json ----------------
+# `npm run build-plotly` (package.json, as `make vendor`) bundles plotly.js's lib/core with esbuild
+# into static/vendor/plotly-core.min.js.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm run build-plotly
 
 # ---- 2. virtualenv with the runtime dependencies and the app ---------------------------------
 FROM python:3.11-slim-bookworm AS builder
@@ -53,7 +57,7 @@ COPY --from=builder /opt/venv /opt/venv
 WORKDIR /srv/timeline
 COPY templates/ templates/
 COPY static/ static/
-COPY --from=assets /build/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js static/vendor/plotly-basic.min.js
+COPY --from=assets /build/static/vendor/plotly-core.min.js static/vendor/plotly-core.min.js
 COPY --from=assets /build/node_modules/swagger-ui-dist/swagger-ui-bundle.js /build/node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/
 COPY timeline_data/ data/
 # Mount a data folder here (read-only is fine) to serve it instead of the baked-in copy.

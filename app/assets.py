@@ -1,6 +1,7 @@
 """Static assets: read once, compressed once, served with a content-hash version and a long
-immutable cache. plotly.js comes from the npm basic bundle when `make vendor` installed it,
-else from the full bundle inside the Python plotly package."""
+immutable cache. plotly.js comes from the partial bundle (plotly.js lib/core, the scatter trace
+and the components) that `make vendor` builds, else from a plotly.js basic bundle an older
+`make vendor` left, else from the full bundle inside the Python plotly package."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=300"
 
 
+PLOTLY_BUNDLES = ("plotly-core.min.js", "plotly-basic.min.js")  # in static/vendor, preferred first
+
+
 def plotly_js_path(static_dir: Path) -> Path:
-    basic = static_dir / "vendor" / "plotly-basic.min.js"
-    if basic.is_file():
-        return basic
+    for name in PLOTLY_BUNDLES:
+        bundle = static_dir / "vendor" / name
+        if bundle.is_file():
+            return bundle
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 

@@ -74,6 +74,43 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+LABEL_FONT_PX = 11
+
+
+def _text_px(text: str) -> float:
+    """Estimated width of a label: CJK characters about a font size each, others about 0.58."""
+    return sum(LABEL_FONT_PX * (1.0 if ord(ch) > 0x2E80 else 0.58) for ch in text) + 6
+
+
+def landmark_labels(events, y: dict[str, float], view: tuple[dt.date, dt.date], plot_px: int, lang: str,
+                    muted: frozenset[str] = frozenset()) -> list[dict]:
+    """Short labels of the landmark events in view (significance 3, their `label`), above their
+    marker or, if that collides with a label already placed, below it; skipped if both collide.
+    Placed in the order of the events' dates, at the scale of `plot_px` (the narrowest plot the
+    view is drawn for). Each annotation's name is `landmark:<id>` (the static site keeps the
+    labels of the events a query kept)."""
+    span = max((view[1] - view[0]).days, 1)
+    placed: list[tuple[float, float, float, float]] = []  # x0, x1 (px), y band (lane units)
+    out = []
+    for e in sorted((e for e in events if e.significance == 3 and e.label and e.id not in muted),
+                    key=lambda e: (e.date, e.id)):
+        if not view[0] <= e.date <= view[1]:
+            continue
+        x = (e.date - view[0]).days / span * plot_px
+        width = _text_px(e.label.get(lang))
+        x0, x1 = x - width / 2, x + width / 2
+        for shift, band in ((12, (y[e.id] + 0.04, y[e.id] + 0.2)), (-12, (y[e.id] - 0.2, y[e.id] - 0.04))):
+            if not any(a < x1 and x0 < b and lo < band[1] and band[0] < hi for a, b, lo, hi in placed):
+                placed.append((x0, x1, *band))
+                out.append({"x": e.date.isoformat(), "y": y[e.id], "yshift": shift, "text": _escape(e.label.get(lang)),
+                            "showarrow": False, "xanchor": "center", "yanchor": "bottom" if shift > 0 else "top",
+                            "font": {"size": LABEL_FONT_PX}, "bgcolor": "rgba(255,255,255,0.8)", "borderpad": 1,
+                            "name": f"landmark:{e.id}",
+                            "captureevents": False})
+                break
+    return out
+
+
 def build_figure(
     snapshot: Snapshot,
     events: Iterable[Event],
@@ -193,6 +230,9 @@ def build_figure(
         meta={"lang": lang, "events": len(events), "gap_px": GAP_PX, "plot_px": plot_px, "lanes": lanes,
               **({"as_of": as_of.isoformat()} if as_of else {})},
     )
+    labels = landmark_labels(events, y, view, plot_px, lang, muted)
+    if labels:
+        fig.update_layout(annotations=labels)
     if as_of:
         fig.update_layout(shapes=[{"type": "line", "name": "as-of", "xref": "x", "yref": "paper",
                                    "x0": as_of.isoformat(), "x1": as_of.isoformat(), "y0": 0, "y1": 1,

@@ -55,6 +55,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+LABEL_MAX = {"en": 28, "zh": 14}  # a landmark's label on the chart
+
+
 class Text(Strict):
     """A text in both languages of the timeline."""
 
@@ -151,6 +154,8 @@ class Event(Strict):
     technologies: Annotated[list[Key], Field(max_length=20)] = Field(default_factory=list)
     entities: Annotated[list[NonEmpty], Field(max_length=100)] = Field(default_factory=list, description="companies, products and measures named")
     significance: Annotated[int, Field(ge=1, le=3)] = Field(description="1 minor, 2 notable, 3 landmark")
+    label: Text | None = Field(None, description="a landmark event's short name on the chart: at most "
+                                                 f"{LABEL_MAX['en']} characters in English, {LABEL_MAX['zh']} in Chinese")
     status: Literal["official", "reported"] = Field(description="official act, or known from press reports only")
     documents: Annotated[list[Document], Field(max_length=20)] = Field(
         default_factory=list, description="the act's own primary document(s), first the main one")
@@ -188,6 +193,14 @@ class Event(Strict):
         if any(r.id == info.data.get("id") for r in value):
             raise ValueError("an event cannot be related to itself")
         return value
+
+    @model_validator(mode="after")
+    def _label_short(self) -> "Event":
+        if self.label is not None:
+            for lang, limit in LABEL_MAX.items():
+                if len(self.label.get(lang)) > limit:
+                    raise ValueError(f"label.{lang} has {len(self.label.get(lang))} characters; at most {limit}")
+        return self
 
     @model_validator(mode="after")
     def _change_dates_ordered(self) -> "Event":

@@ -114,7 +114,7 @@ def render_json(ctx: RenderContext) -> bytes:
 
 CSV_COLUMNS = (
     "id", "date", "date_precision", "published_date", "effective_date", "end_date", "title",
-    "summary", "actors", "side", "category", "technologies", "entities", "significance",
+    "summary", "actors", "side", "category", "technologies", "entities", "significance", "label",
     "status", "documents", "document_note", "sources", "related", "added", "updated", "changes", "url",
     "state", "state_since", "state_by",
 )
@@ -149,7 +149,7 @@ def render_csv(ctx: RenderContext) -> bytes:
             e.end_date.isoformat() if e.end_date else "",
             e.title.get(lang), e.summary.get(lang), ";".join(e.actors), ctx.snapshot.side_of(e),
             e.category, ";".join(e.technologies), "; ".join(e.entities), str(e.significance),
-            e.status, " | ".join(_document_text(d) for d in e.documents),
+            e.label.get(lang) if e.label else "", e.status, " | ".join(_document_text(d) for d in e.documents),
             e.document_note.get(lang) if e.document_note else "",
             " | ".join(_source_text(s) for s in e.sources),
             ";".join(f"{r.relation}:{r.id}" for r in e.related),

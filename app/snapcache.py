@@ -144,7 +144,15 @@ def prune(cache_dir: Path, keep: Path) -> None:
 # Unpickling 10,000 pydantic events took ~2 s; marshal of plain data plus model_construct (no
 # validation: these events were validated when the cache was written) takes a fraction of it.
 _DATES = ("date", "published_date", "effective_date", "end_date", "added", "updated")
-_TEXTS = ("date_note", "title", "summary", "context", "document_note")
+
+
+def _text_fields() -> tuple[str, ...]:
+    """The event's bilingual fields (Text, or Text | None), read off the model: a new one is
+    rebuilt as a Text without a change here."""
+    from app.models import Event, Text
+
+    return tuple(name for name, info in Event.model_fields.items()
+                 if info.annotation is Text or Text in getattr(info.annotation, "__args__", ()))
 
 
 def encode_events(events) -> bytes:
@@ -174,12 +182,13 @@ def decode_events(blob: bytes) -> tuple:
     from app.models import Change, Document, Event, Related, Source, Text
 
     date = dt.date.fromordinal
+    texts = _text_fields()
     out = []
     for d in marshal.loads(blob):
         for name in _DATES:
             if d[name] is not None:
                 d[name] = date(d[name])
-        for name in _TEXTS:
+        for name in texts:
             if d[name] is not None:
                 d[name] = _build(Text, d[name])
         sources = []

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Page benchmark: our explorer (/) and embed (/embed) against a TimelineJS page of the same events.
 
-Usage (from the repo root, after `make vendor` so the plotly basic bundle is served):
+Usage (from the repo root, after `make vendor` so the partial plotly.js bundle is served):
 
     .venv/bin/python scripts/bench_page.py [--data DIR] [--runs 5] [--json OUT.json]
 

@@ -101,6 +101,14 @@
     });
     var layout = JSON.parse(JSON.stringify(fullFigure.layout));
     layout.xaxis.range = view;
+    // the landmarks' labels (app/figure.py landmark_labels) of the events kept, at their new rows
+    layout.annotations = (layout.annotations || []).filter(function (a) {
+      var m = /^landmark:(.*)$/.exec(a.name || '');
+      if (!m) return true;
+      if (!keep[m[1]] || muted[m[1]]) return false;
+      a.y = y[m[1]];
+      return true;
+    });
     var fullLanes = (fullFigure.layout.meta || {}).lanes || LANES;
     layout.yaxis = Object.assign({}, layout.yaxis, {
       tickvals: lanes.map(function (_, i) { return i; }),

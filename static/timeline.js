@@ -15,7 +15,9 @@
   function narrowLayout(copy, width) {
     copy.margin = Object.assign({}, copy.margin, { l: 8, r: 8 });
     var y = copy.yaxis || {};
-    copy.annotations = (copy.annotations || []).concat((y.tickvals || []).map(function (v, i) {
+    // the landmarks' labels were placed for a wider plot: a phone shows the markers alone
+    copy.annotations = (copy.annotations || []).filter(function (a) { return !/^landmark:/.test(a.name || ''); });
+    copy.annotations = copy.annotations.concat((y.tickvals || []).map(function (v, i) {
       return { xref: 'paper', yref: 'y', x: 0, y: v, xanchor: 'left', yanchor: 'bottom', yshift: 6,
                text: (y.ticktext || [])[i], showarrow: false, font: { size: 11 }, opacity: 0.85 };
     }));
@@ -34,6 +36,9 @@
     var grid = dark ? 'rgba(200,200,200,0.16)' : 'rgba(100,100,100,0.18)';
     var copy = JSON.parse(JSON.stringify(layout));
     copy.font = Object.assign({}, copy.font, { color: fg });
+    copy.annotations = (copy.annotations || []).map(function (a) {  // landmark labels: readable over markers
+      return /^landmark:/.test(a.name || '') ? Object.assign({}, a, { bgcolor: dark ? 'rgba(20,20,20,0.8)' : 'rgba(255,255,255,0.8)' }) : a;
+    });
     copy.xaxis = Object.assign({}, copy.xaxis, { gridcolor: grid, color: fg });
     copy.yaxis = Object.assign({}, copy.yaxis, { gridcolor: grid, color: fg });
     copy.xaxis.rangeslider = Object.assign({}, copy.xaxis.rangeslider, { bgcolor: dark ? '#1e1e1e' : '#f4f4f4' });
@@ -63,8 +68,9 @@
     };
   }
 
-  /* plotly.js (350 KB) is fetched only after the first paint: parsing it competed with the
-     page's own first paint for the CPU (the server-drawn preview shows the chart meanwhile). */
+  /* plotly.js (the partial bundle, about 310 KB brotli) is fetched only after the first paint:
+     parsing it competed with the page's own first paint for the CPU (the server-drawn preview
+     shows the chart meanwhile). */
   var plotlyReady = null;
   function loadPlotly() {
     if (window.Plotly) return Promise.resolve(window.Plotly);

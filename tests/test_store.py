@@ -292,3 +292,24 @@ def test_cache_files_of_stores_not_loaded_for_a_month_are_pruned(tmp_path):
     load_snapshot(write_store(tmp_path / "new", [event_dict("2023-01-02-c")]), cache)  # a write prunes
     assert not old_file.exists() and not leftover.exists()
     assert used_file.exists() and len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_every_landmark_of_the_store_has_its_chart_label():
+    snap = load_snapshot(DATA)
+    missing = [e.id for e in snap.events if e.significance == 3 and e.label is None]
+    assert missing == [], f"landmark events without a `label` (their short name on the chart): {missing}"
+
+
+def test_startup_cache_rebuilds_every_bilingual_field(tmp_path):
+    """Events read back from the start-up cache equal the validated ones, every Text field a
+    Text (the cache reads the list of them off the model)."""
+    from app.models import Text
+    from tests.conftest import event_dict, write_store
+
+    labelled = event_dict("2022-10-07-a", significance=3, label={"en": "A rule", "zh": "某规则"},
+                          context={"en": "Why.", "zh": "原因。"})
+    root = write_store(tmp_path / "data", [labelled])
+    first = load_snapshot(root, tmp_path / "cache")
+    again = load_snapshot(root, tmp_path / "cache")
+    assert again.events == first.events
+    assert isinstance(again.events[0].label, Text) and isinstance(again.events[0].context, Text)

@@ -263,3 +263,29 @@ def test_a_filter_that_empties_a_lane_collapses_it(page, server):
     page.locator("#filters input[name='side'][value='allies']").check()
     page.wait_for_function("() => document.getElementById('chart').layout.yaxis.ticktext.length === 2")
     assert page.evaluate("document.getElementById('chart').layout.yaxis.ticktext") == ["China", "US allies and partners"]
+
+
+def test_landmark_labels_do_not_collide(browser, server):
+    """Landmark events carry their short label above or below the marker; no two labels overlap;
+    a phone shows none (they were placed for a wider plot)."""
+    for width, lang in ((1280, "en"), (1280, "zh"), (390, "en")):
+        ctx = browser.new_context(viewport={"width": width, "height": 900})
+        page = ctx.new_page()
+        try:
+            page.goto(server.url + f"/?lang={lang}")
+            if page.locator("#show-chart").is_visible():
+                page.click("#show-chart")
+            wait_chart(page)
+            boxes = page.evaluate("""() => Array.from(document.querySelectorAll('#chart .annotation'))
+                .filter((a, i) => ((document.getElementById('chart').layout.annotations[i] || {}).name || '').startsWith('landmark:'))
+                .map(a => { const b = a.querySelector('rect, .bg') ? a.getBoundingClientRect() : a.getBoundingClientRect();
+                            return [b.left, b.right, b.top, b.bottom]; })""")
+            if width < 600:
+                assert boxes == [], boxes
+                continue
+            assert len(boxes) >= 6, boxes
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    assert not (a[0] < b[1] - 1 and b[0] < a[1] - 1 and a[2] < b[3] - 1 and b[2] < a[3] - 1), (lang, a, b)
+        finally:
+            ctx.close()

@@ -22,8 +22,8 @@ from app.httpcache import prepare, respond, send
 from app.i18n import count_text, format_date, negotiate, t
 from app.models import Event
 from app.errors import ProblemError
-from app.params import FilterParams, parse_partial_date
 from app.jsonout import json_for_script
+from app.params import FilterParams, parse_partial_date
 from app.renderers import event_jsonld
 from app.store import Snapshot
 from app.stories import story_json

@@ -75,8 +75,8 @@ def free_port() -> int:
 class Server:
     """The real app in a uvicorn subprocess."""
 
-    def __init__(self, data: Path, env: dict | None = None, workers: int = 1):
-        self.port = free_port()
+    def __init__(self, data: Path, env: dict | None = None, workers: int = 1, port: int | None = None):
+        self.port = port or free_port()  # a port chosen first when the environment names it
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"timeline-server-{self.port}.log", "w+")
         self.proc = subprocess.Popen(

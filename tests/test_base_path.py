@@ -11,43 +11,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import DATA, free_port
+from tests.conftest import DATA, Server, free_port
 from tests.links import links, raw_links
 
 
 @pytest.fixture(scope="module")
 def tl():
     port = free_port()
-    yield from _start(f"http://127.0.0.1:{port}/tl", port)  # the base names the port: chosen first
-
-
-def _start(base: str, port: int):
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from tests.conftest import ROOT
-
-    log = open(f"/tmp/timeline-basepath-{port}.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--data", str(DATA), "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "TIMELINE_LOG_LEVEL": "warning", "TIMELINE_BASE_URL": base + "/"})
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read()
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+    base = f"http://127.0.0.1:{port}/tl"  # the base names the port: chosen first
+    srv = Server(DATA, env={"TIMELINE_BASE_URL": base + "/"}, port=port)  # ready on /healthz, prefix stripped
+    yield base
+    srv.stop()
 
 
 def _pages(base: str) -> list[str]:

@@ -11,11 +11,12 @@
 # tests/test_dockerfile.py checks this file's structure and replays its build and start steps.
 
 # ---- 1. partial plotly.js bundle and Swagger UI, pinned in package-lock.json ----------------
-# `npm run build-plotly` (package.json, as `make vendor`) bundles plotly.js's lib/core with esbuild
-# into static/vendor/plotly-core.min.js.
+# `npm run build-plotly` (package.json, as `make vendor`) bundles plotly.js's src/core.js with only
+# the components the chart uses (scripts/build-plotly.js) into static/vendor/plotly-core.min.js.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
+COPY scripts/build-plotly.js scripts/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm run build-plotly
 

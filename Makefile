@@ -16,16 +16,17 @@ $(BIN)/timeline: pyproject.toml
 	touch $@
 
 # The partial plotly.js bundle and Swagger UI (for /docs) from npm, pinned in package-lock.json.
-# The bundle is plotly.js's own lib/core (the scatter trace, cartesian/date axes, range slider,
-# shapes, annotations, hover, modebar: all the chart uses), minified by esbuild: `npm run
-# build-plotly` (package.json) writes $(PLOTLY_JS); the Dockerfile's assets stage runs the same.
+# The bundle is plotly.js's own src/core.js (the scatter trace, cartesian/date axes) with only the
+# components the chart uses (range slider, shapes, annotations, hover, modebar), minified by
+# esbuild: `npm run build-plotly` runs scripts/build-plotly.js, which writes $(PLOTLY_JS); the
+# Dockerfile's assets stage runs the same.
 # npm ci downloads about 50 MB (231 packages, mostly plotly.js and its dependencies; 185 MB in
 # node_modules, about 11 s with an empty npm cache; the basic bundle and Swagger UI were 4 MB).
 # --ignore-scripts: nothing needs an install script (esbuild finds its platform binary through
 # its optional dependency), and swagger-ui-dist's analytics dependency would otherwise run one.
 # Without npm the app serves the full plotly.js bundle shipped inside the Python plotly package,
 # and /docs links the OpenAPI document instead of Swagger UI.
-$(PLOTLY_JS): package.json package-lock.json $(BIN)/timeline
+$(PLOTLY_JS): package.json package-lock.json scripts/build-plotly.js $(BIN)/timeline
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --ignore-scripts --silent --no-audit --no-fund && mkdir -p static/vendor/swagger-ui && \
 	  cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/ && \

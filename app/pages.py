@@ -335,8 +335,19 @@ def _page_response(request: Request, lang: str, build) -> Response:
     return send(request, prepared, cache_control(request))
 
 
+# A page is rendered and compressed once per view and snapshot, then cached: brotli at quality 6
+# makes the explorer 9% smaller than quality 4 (78.8 against 87.0 KB) for 6 ms once (measured
+# on the 205-event page, 426 KB of HTML; quality 7 took twice as long for 1% more).
+PAGE_BROTLI_QUALITY = 6
+
+
+def _html(body: str):
+    return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),),
+                   brotli_quality=PAGE_BROTLI_QUALITY)
+
+
 def _prepared_page(body: str, view: dict | None = None):
-    prepared = prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+    prepared = _html(body)
     if view and view["errors"]:
         raise _WithErrors(prepared)
     return prepared
@@ -420,8 +431,7 @@ def event_panel(request: Request, event_id: str) -> Response:
     def build():
         _only_lang(request, lang)
         event = _get_event(request, event_id, lang)
-        return prepare(render_detail(request, snapshot(request), event, lang).encode(), HTML,
-                       (("Vary", "Accept-Encoding, Accept-Language"),))
+        return _html(render_detail(request, snapshot(request), event, lang))
 
     return _page_response(request, lang, build)
 
@@ -466,7 +476,7 @@ def event_page(request: Request, event_id: str) -> Response:
             **_globals(request, lang), e=event, detail_html=render_detail(request, snap, event, lang, heading="h1"),
             jsonld=json_for_script(event_jsonld(snap, event, u.abs, lang)), apa=apa, bibtex=bibtex,
         )
-        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+        return _html(body)
 
     return _page_response(request, lang, build)
 
@@ -511,7 +521,7 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
             other_lang_url=u.story(story.id, "en" if lang == "zh" else "zh", int(step)),
             page_json=json_for_script(page_data), link_terms=_linker(urls(request), snap, lang, story.id),
         )
-        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+        return _html(body)
 
     return _page_response(request, lang, build)
 
@@ -540,7 +550,7 @@ def glossary_page(request: Request) -> Response:
             **_globals(request, lang), terms=terms, used={k: [snap.get(i) for i in v] for k, v in used.items()},
             other_lang_url=urls(request).glossary("en" if lang == "zh" else "zh"),
         )
-        return prepare(body.encode(), HTML, (("Vary", "Accept-Encoding, Accept-Language"),))
+        return _html(body)
 
     return _page_response(request, lang, build)
 

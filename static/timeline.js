@@ -221,14 +221,35 @@
      marked and left out of the code, never silently changed. */
   function embedDialog(strings, codes) {
     var button = document.getElementById('embed-button');
-    var dialog = document.getElementById('embed-dialog');
-    if (!button || !dialog || typeof dialog.showModal !== 'function') return;
-    var form = dialog.querySelector('form.embed-options');
-    var invalid = dialog.querySelector('.embed-invalid');
-    var preview = document.getElementById('embed-preview');
+    var template = document.getElementById('embed-dialog-template');
+    if (!button || !template || !window.HTMLDialogElement || !('showModal' in HTMLDialogElement.prototype)) return;
+    var dialog = null, form = null, invalid = null, preview = null;
     var timer = null;
     function field(name) { return form && form.elements[name] ? form.elements[name] : null; }
     function escapeAttr(v) { return String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;'); }
+
+    /* The dialog is made from its template the first time it opens (see _macros.html). */
+    function make() {
+      if (dialog) return;
+      document.body.appendChild(template.content.cloneNode(true));
+      dialog = document.getElementById('embed-dialog');
+      form = dialog.querySelector('form.embed-options');
+      invalid = dialog.querySelector('.embed-invalid');
+      preview = document.getElementById('embed-preview');
+      if (form) {
+        form.addEventListener('input', function () { build(false); });
+        form.addEventListener('change', function () { build(false); });
+        form.addEventListener('submit', function (ev) { ev.preventDefault(); });
+      }
+      Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
+        b.addEventListener('click', function () {
+          var ta = document.getElementById(b.getAttribute('data-target'));
+          var done = function () { b.textContent = strings.copied; setTimeout(function () { b.textContent = strings.copy; }, 1500); };
+          if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
+          else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
+        });
+      });
+    }
 
     function build(previewNow) {
       var lang = field('lang') ? field('lang').value : undefined;
@@ -276,6 +297,7 @@
 
     button.hidden = false;
     button.addEventListener('click', function () {
+      make();
       var view = new URL(codes(field('lang') ? field('lang').value : undefined).src, location.href).searchParams;
       // the date range starts as the view's own (a year or a month is shown from its first day)
       [['from', false], ['to', true]].forEach(function (pair) {
@@ -288,19 +310,6 @@
       if (field('height') && !field('height').value) field('height').value = String(codes().height || 560);
       build(true);
       dialog.showModal();
-    });
-    if (form) {
-      form.addEventListener('input', function () { build(false); });
-      form.addEventListener('change', function () { build(false); });
-      form.addEventListener('submit', function (ev) { ev.preventDefault(); });
-    }
-    Array.prototype.forEach.call(dialog.querySelectorAll('button.copy'), function (b) {
-      b.addEventListener('click', function () {
-        var ta = document.getElementById(b.getAttribute('data-target'));
-        var done = function () { b.textContent = strings.copied; setTimeout(function () { b.textContent = strings.copy; }, 1500); };
-        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(ta.value).then(done, function () { ta.select(); });
-        else { ta.select(); try { document.execCommand('copy'); done(); } catch (e) { /* selected for manual copy */ } }
-      });
     });
   }
 

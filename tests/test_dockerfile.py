@@ -266,15 +266,28 @@ def test_dockerignore_keeps_local_state_out():
 # ---------------------------------------------------------------------------------- replay --
 
 def ignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's rule: the last pattern that matches the path (or a folder above it) decides;
+    a pattern starting with `!` takes the path back in."""
     parts = rel.split("/")
     prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    verdict = False
     for pat in patterns:
+        keep = pat.startswith("!")
+        pat = pat[1:] if keep else pat
         if pat.startswith("**/"):
-            if any(fnmatch.fnmatch(p, pat[3:]) for p in parts):
-                return True
-        elif any(fnmatch.fnmatch(p, pat) for p in prefixes):
-            return True
-    return False
+            hit = any(fnmatch.fnmatch(p, pat[3:]) for p in parts)
+        else:
+            hit = any(fnmatch.fnmatch(p, pat) for p in prefixes)
+        if hit:
+            verdict = not keep
+    return verdict
+
+
+def test_dockerignore_exceptions_take_a_file_back():
+    patterns = ["scripts", "!scripts/build-plotly.js"]
+    assert ignored("scripts/bench_page.py", patterns)
+    assert not ignored("scripts/build-plotly.js", patterns)
+    assert ignored("scripts/build-plotly.js", patterns + ["scripts"])
 
 
 class Replay:

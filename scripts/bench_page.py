@@ -35,8 +35,8 @@ all hosts but 127.0.0.1 are unresolvable, and any request leaving 127.0.0.1 is c
   context with the cache enabled; the second load is measured.
   Median of N runs; pages are interleaved within each run to spread machine noise.
 
-Targets: FCP <= TimelineJS FCP; chart drawn <= TimelineJS ready; first load <= 500 KB transferred;
-repeat /embed <= 30 KB. Exit status is 0 whatever the result (it is a report, not a gate).
+Targets: FCP <= TimelineJS FCP; chart drawn and interactive <= TimelineJS ready; first load <= 400 KB
+transferred; repeat /embed <= 30 KB. Exit status is 0 whatever the result (it is a report, not a gate).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ OUR_DRAWN = "#chart .chart-preview .cp-m, " + OUR_READY
 TLJS_READY = ".tl-timemarker"
 
 KB = 1024
-TARGET_FIRST_LOAD = 500 * KB
+TARGET_FIRST_LOAD = 400 * KB  # the chart issue's target
 TARGET_REPEAT = 30 * KB
 
 READY_SCRIPT = """
@@ -429,9 +429,9 @@ def main() -> int:
                  and s["fcp"] <= tl["fcp"], f"{fmt_ms(s['fcp'])} vs {fmt_ms(tl['fcp'])}"),
                 (f"{name} chart drawn <= TimelineJS ready", s["drawn"] is not None and tl["ready"] is not None
                  and s["drawn"] <= tl["ready"], f"{fmt_ms(s['drawn'])} vs {fmt_ms(tl['ready'])}"),
-                (f"{name} (interactive <= TimelineJS ready)", s["ready"] is not None and tl["ready"] is not None
+                (f"{name} interactive <= TimelineJS ready", s["ready"] is not None and tl["ready"] is not None
                  and s["ready"] <= tl["ready"], f"{fmt_ms(s['ready'])} vs {fmt_ms(tl['ready'])}"),
-                (f"{name} first load <= 500 KB", s["bytes"] <= TARGET_FIRST_LOAD, fmt_kb(s["bytes"])),
+                (f"{name} first load <= 400 KB", s["bytes"] <= TARGET_FIRST_LOAD, fmt_kb(s["bytes"])),
             ]
         rep = summary["/embed repeat"]["bytes"]
         checks.append(("/embed repeat visit <= 30 KB", rep <= TARGET_REPEAT, fmt_kb(rep)))

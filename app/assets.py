@@ -1,7 +1,8 @@
 """Static assets: read once, compressed once, served with a content-hash version and a long
-immutable cache. plotly.js comes from the partial bundle (plotly.js's src/core.js with the components the
-chart uses: scripts/build-plotly.js) that `make vendor` builds, else from a plotly.js basic bundle an older
-`make vendor` left, else from the full bundle inside the Python plotly package."""
+immutable cache. plotly.js comes from the partial bundle (plotly.js's src/core.js with the
+components the chart uses: scripts/build-plotly.js) that `make vendor` builds, else from a
+plotly.js basic bundle an older `make vendor` left, else from the full bundle inside the Python
+plotly package."""
 
 from __future__ import annotations
 

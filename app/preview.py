@@ -75,8 +75,9 @@ def preview_html(fig: dict[str, Any]) -> str:
         if f is not None:
             parts.append(f'<span class="cp-tick" style="left:{left_css(f)};top:{top + plot_h + 4}px">{year}</span>')
     # Markers: circles in one SVG over the plot area, x as a percentage of its width (so they
-    # stay round at any width), y in pixels. 200 HTML spans (each with a transform) delayed
-    # the first paint by 30-40 ms; one SVG of circles is one box for the browser to lay out.
+    # stay round at any width), y in pixels. 200 HTML spans, each with a transform, gave the
+    # browser's first frame 200 boxes to lay out and paint (first paint 220 against 192 ms
+    # with the SVG, in one interleaved run of 20 cold loads).
     circles = []
     for trace in fig["data"]:
         if trace.get("mode") != "markers":

@@ -14,6 +14,11 @@
   // Python's str.split() / str.isspace() whitespace (JavaScript's \s differs on a few)
   var WS = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   var BOOL_TRUE = ['1', 'on', 't', 'true', 'y', 'yes'], BOOL_FALSE = ['0', 'off', 'f', 'false', 'n', 'no'];
+  /* A boolean parameter as the server reads it: true, false, or undefined (not a boolean). */
+  function bool(value) {
+    var v = String(value).toLowerCase();
+    return BOOL_TRUE.indexOf(v) >= 0 ? true : BOOL_FALSE.indexOf(v) >= 0 ? false : undefined;
+  }
 
   function chars(s) { return Array.from(s).length; }
 
@@ -84,8 +89,7 @@
     if ('sort' in r && r.sort !== 'date' && r.sort !== '-date') errs.sort = "'date' or '-date'";
     if ('lang' in r && r.lang !== 'en' && r.lang !== 'zh') errs.lang = "'en' or 'zh'";
     if ('connectors' in r) {
-      var b = r.connectors.toLowerCase();
-      if (BOOL_TRUE.indexOf(b) < 0 && BOOL_FALSE.indexOf(b) < 0) errs.connectors = 'not a boolean';
+      if (bool(r.connectors) === undefined) errs.connectors = 'not a boolean';
     }
     return errs;
   }
@@ -163,7 +167,7 @@
       q.x0 = x0; q.x1 = x1;
       q.lang = r.lang || null;
       q.event = r.event || null;
-      q.connectors = 'connectors' in r ? BOOL_TRUE.indexOf(r.connectors.toLowerCase()) >= 0 : true;
+      q.connectors = 'connectors' in r ? bool(r.connectors) === true : true;
       return { query: q, errors: errors };
     }
     throw new Error('unreachable');
@@ -236,7 +240,7 @@
     return out;
   }
 
-  var api = { parse: parse, match: match, facets: facets, fold: fold, stateOn: stateOn, partialDate: partialDate };
+  var api = { parse: parse, match: match, facets: facets, fold: fold, stateOn: stateOn, partialDate: partialDate, bool: bool };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.CCTQuery = api;
 })(typeof self !== 'undefined' ? self : this);

@@ -189,7 +189,6 @@
      note, theme, height (the chart gets what the header, legend, list line and credit leave)
      and list=false (the list's line goes to the chart). A value the server refuses is not
      applied: it is returned, and reported with the other errors once the index is loaded. */
-  var BOOLS = ['1', 'on', 't', 'true', 'y', 'yes', '0', 'off', 'f', 'false', 'n', 'no'];
   function embedPresentation() {
     var p = new URLSearchParams(location.search), errors = {};
     function one(name) { var v = p.getAll(name).slice(-1)[0]; return v !== undefined && v.trim() ? v.trim() : null; }
@@ -197,7 +196,7 @@
     if (title && Array.from(title).length > 120) { errors.title = 'too long'; title = null; }
     if (note && Array.from(note).length > 200) { errors.note = 'too long'; note = null; }
     if (theme && !/^(auto|light|dark)$/.test(theme)) { errors.theme = "'auto', 'light' or 'dark'"; theme = null; }
-    if (list && BOOLS.indexOf(list.toLowerCase()) < 0) { errors.list = 'not a boolean'; list = null; }
+    if (list && window.CCTQuery.bool(list) === undefined) { errors.list = 'not a boolean'; list = null; }
     if (height && !(/^\d+$/.test(height) && +height >= 150 && +height <= 2000)) { errors.height = 'from 150 to 2000'; height = null; }
     if (title) { document.querySelector('.embed-header h1').textContent = title; document.title = title; }
     var noteEl = document.querySelector('.embed-note');
@@ -208,7 +207,7 @@
       cls.add('theme-' + theme);
       page.theme = theme;
     }
-    var showList = !(list && ['false', '0', 'no', 'off', 'f', 'n'].indexOf(list.toLowerCase()) >= 0);
+    var showList = !(list && window.CCTQuery.bool(list) === false);
     document.getElementById('event-list').hidden = !showList;
     if (height) page.height = +height;
     var chartHeight = Math.max(page.height - page.chrome + (showList ? 0 : page.list_line), 120);

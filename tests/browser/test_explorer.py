@@ -315,3 +315,26 @@ def test_a_marker_hovered_then_clicked_opens_its_event(page, server):
     page.wait_for_timeout(400)
     point.click(force=True)
     page.wait_for_selector("#detail:not([hidden]) #detail-title")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_below_the_fold_is_painted_after_the_first_frame_and_reachable(browser, server, client, javascript):
+    """static/style.css keeps the list, downloads and stories out of the first frame only (a 1 ms
+    content-visibility animation): after load they are rendered, with or without JavaScript, and a
+    link to an event in the list (#e-<id>) still lands on it."""
+    last = client.get("/events", params={"limit": 1, "sort": "-date"}).json()["events"][0]
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
+    pg = ctx.new_page()
+    pg.goto(f"{server.url}/#e-{last['id']}")
+    pg.wait_for_load_state("load")
+    pg.wait_for_timeout(300)
+    for sel in ("#event-list", ".downloads", "section.stories"):
+        assert pg.evaluate(f"getComputedStyle(document.querySelector('{sel}')).contentVisibility") == "visible", sel
+    item = pg.locator(f"#e-{last['id']}")
+    box = item.bounding_box()
+    assert box is not None and box["height"] > 20
+    assert 0 <= box["y"] < 800, f"#e-{last['id']} is not in view after the fragment navigation: {box}"
+    assert item.locator("h4").inner_text().strip() == last["title"]["en"]
+    # the filter panel is in the first screen from the first frame: never animated
+    assert pg.evaluate("getComputedStyle(document.getElementById('filters')).animationName") == "none"
+    ctx.close()

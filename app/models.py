@@ -94,7 +94,9 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
     "executive-order": (r"^Executive Order \d{5}$", "Executive Order 14105"),
     "proclamation": (r"^Proclamation \d{4,5}$", "Proclamation 10896"),
     "presidential-memorandum": (r"^Presidential Memorandum of \w+ \d{1,2}, \d{4}$", "Presidential Memorandum of February 21, 2025"),
-    "cn-announcement": (r"^\S+公告\d{4}年第\d{1,3}号$", "商务部公告2025年第61号"),
+    # 商务部公告2025年第61号; the Unreliable Entity List working mechanism numbers its own series
+    # 不可靠实体清单工作机制公告〔2025〕7号
+    "cn-announcement": (r"^\S+公告(\d{4}年第\d{1,3}号|〔\d{4}〕\d{1,3}号)$", "商务部公告2025年第61号"),
     "cn-order": (r"^\S+令(\d{4}年)?第\d{1,3}号$", "商务部令2020年第4号"),
     "cn-tariff-commission": (r"^税委会公告\d{4}年第\d{1,2}号$", "税委会公告2025年第4号"),
     "eu-regulation": (r"^(Commission |Council )?(Delegated |Implementing )?Regulation \(EU\) \d{4}/\d{1,5}$",

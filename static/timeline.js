@@ -313,31 +313,20 @@
     });
   }
 
-  /* Narrow screens (a phone): the list comes first and the chart sits behind a "Show chart"
-     button. Returns {shown()}; redraw() is called when the chart is shown or hidden. */
+  /* Narrow screens (a phone): the list comes first and the chart is shown when its "Show chart"
+     box is ticked; the stylesheet applies both from the first frame (static/style.css), so this
+     only opens the filter form on a wide screen (it is served closed) and redraws the chart
+     when the box changes. Returns {shown()}. */
   function chartToggle(chart, redraw) {
     var narrow = window.matchMedia('(max-width: 640px)');
-    var shown = !narrow.matches;
-    var button = document.getElementById('show-chart');
-    function apply() {
-      if (narrow.matches) {
-        button.hidden = false;
-        button.setAttribute('aria-expanded', String(shown));
-        chart.classList.toggle('collapsed', !shown);
-        document.getElementById('filters-box').open = false;
-      } else {
-        button.hidden = true;
-        chart.classList.remove('collapsed');
-        shown = true;
-      }
-    }
-    button.addEventListener('click', function () {
-      shown = !shown;
-      apply();
-      redraw();
-    });
-    apply();
-    return { shown: function () { return shown; } };
+    var box = document.getElementById('show-chart');
+    var filters = document.getElementById('filters-box');
+    if (!narrow.matches) filters.open = true;
+    filters.setAttribute('data-ready', '');
+    function shown() { return !narrow.matches || box.checked; }
+    box.addEventListener('change', function () { redraw(); });
+    narrow.addEventListener('change', function () { redraw(); });
+    return { shown: shown };
   }
 
   /* The filter form applies itself: on submit, on any change (dates once valid), and while

@@ -365,7 +365,9 @@ def test_the_first_frame_is_the_final_layout(browser, server, width, lang):
     cls = pg.evaluate("window.__shifts.reduce((a, b) => a + b, 0)")
     assert cls < 0.02, f"cumulative layout shift {cls:.3f} at {width} px"
     if phone:  # the list is the first screen; the filters and the chart open on demand
-        assert pg.locator("#event-list li.event").first.is_visible()
+        downloads = pg.locator(".downloads").bounding_box()
+        assert downloads and downloads["y"] < 500, f"the results do not start on the first screen: {downloads}"
+        assert not pg.locator(".chart-legend").is_visible()
         pg.click("#filters-box > summary")
         assert pg.locator("#q").is_visible()
         pg.check("#show-chart")

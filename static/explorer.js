@@ -150,7 +150,7 @@
     });
   });
 
-  var chartView = window.CCT.chartToggle(chart, drawChart);  // list first on a phone
+  var chartView = window.CCT.chartToggle(drawChart);  // list first on a phone
 
   /* ---- filters and URL state ---- */
   function formQuery() {

@@ -439,7 +439,7 @@
     });
   });
 
-  var chartView = window.CCT.chartToggle(chart, drawChart);  // list first on a phone
+  var chartView = window.CCT.chartToggle(drawChart);  // list first on a phone
 
   /* ---- filters ---- */
   function apply() {

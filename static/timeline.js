@@ -317,7 +317,7 @@
      box is ticked; the stylesheet applies both from the first frame (static/style.css), so this
      only opens the filter form on a wide screen (it is served closed) and redraws the chart
      when the box changes. Returns {shown()}. */
-  function chartToggle(chart, redraw) {
+  function chartToggle(redraw) {
     var narrow = window.matchMedia('(max-width: 640px)');
     var box = document.getElementById('show-chart');
     var filters = document.getElementById('filters-box');

@@ -115,12 +115,18 @@ class Document(Strict):
     title: NonEmpty | None = Field(None, description="the document's own title")
     url: HttpUrlStr | None = Field(None, description="where the document itself (or its official record) can be read")
     date: dt.date | None = Field(None, description="its date of publication")
+    number: Literal["given", "none", "not-found"] = Field(
+        "given", description="whether the citation carries the document's own number: 'given'; 'none' (the "
+                             "document has none: a notice posted on a website, a list update, a press release); "
+                             "'not-found' (it has one, but the sources read do not give it)")
 
     @model_validator(mode="after")
     def _citation_has_its_kinds_form(self) -> "Document":
         pattern, example = DOCUMENT_KINDS[self.kind]
         if not re.match(pattern, self.citation):
             raise ValueError(f"citation {self.citation!r} is not of the form of a {self.kind} citation, e.g. {example!r}")
+        if self.number != "given" and self.kind != "official-notice":
+            raise ValueError(f"a {self.kind} citation is a number: a document cited without one is an official-notice")
         return self
 
 

@@ -66,6 +66,9 @@ def build(snapshot: Snapshot, folder: Path) -> Report:
     lines.append(f"official acts: {len(acts)}; with a primary document: {len(documented)} ({share:.0%}); "
                  f"no document cited, explained (none exists, or not found): {len(explained)}; "
                  f"neither: {len(acts) - len(documented) - len(explained)}")
+    numbers = Counter(e.documents[0].number for e in documented)
+    lines.append(f"  main document cited by its number: {numbers['given']}; by issuer, date and subject, "
+                 f"as it has no number: {numbers['none']}; its number not found: {numbers['not-found']}")
     kinds = Counter(d.kind for e in events for d in e.documents)
     lines.append("documents by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     sources = Counter(source_kind(s) for e in events for s in e.sources)

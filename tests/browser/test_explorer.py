@@ -330,6 +330,12 @@ def test_below_the_fold_is_painted_after_the_first_frame_and_reachable(browser, 
     pg.wait_for_timeout(300)
     for sel in ("#event-list", ".downloads", "section.stories"):
         assert pg.evaluate(f"getComputedStyle(document.querySelector('{sel}')).contentVisibility") == "visible", sel
+        # with a link into the page nothing is deferred: the browser may scroll to the target at load,
+        # before a second frame, and a content-visibility: hidden target cannot be scrolled to
+        assert pg.evaluate(f"getComputedStyle(document.querySelector('{sel}')).animationName") == "none", sel
+    # ... and every year is laid out at its real height, so the target does not move after the scroll
+    assert pg.evaluate("[...document.querySelectorAll('.event-list section.year')].every(s => "
+                       "getComputedStyle(s).contentVisibility === 'visible')")
     item = pg.locator(f"#e-{last['id']}")
     box = item.bounding_box()
     assert box is not None and box["height"] > 20

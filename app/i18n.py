@@ -117,6 +117,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "primary_document": {"en": "Primary document", "zh": "原始文件"},
     "primary_documents": {"en": "Primary documents", "zh": "原始文件"},
     "no_document": {"en": "No formal document", "zh": "无正式文件"},
+    # what a Document's `number` says, after a citation without the number (app/models.py)
+    "number_none": {"en": "(no number)", "zh": "（无编号）"},
+    "number_not-found": {"en": "(number not found)", "zh": "（编号未查到）"},
     "updated_on": {"en": "Last updated {date}", "zh": "最近更新：{date}"},
     "added_on": {"en": "added {date}", "zh": "收录于{date}"},
     "corrections": {"en": "{n} corrections", "zh": "{n}处更正"},
@@ -176,6 +179,14 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 def t(key: str, lang: str, **values: object) -> str:
     text = STRINGS[key].get(lang) or STRINGS[key]["en"]
     return text.format(**values) if values else text
+
+
+def document_number_note(doc, lang: str) -> str:
+    """What a Document's `number` says, written after a citation without the number (" (no
+    number)", "（无编号）"); '' for a citation with it."""
+    if doc.number == "given":
+        return ""
+    return ("" if lang == "zh" else " ") + t(f"number_{doc.number}", lang)
 
 
 def count_text(n: int, lang: str) -> str:

@@ -107,6 +107,11 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+# What the `number` field says, written into a citation instead (docs/DATA.md, "Primary documents").
+_PROVENANCE_IN_TITLE = re.compile(r"\((?:descriptive title|title as\b|[^)]*\bas (?:given|carried|quoted)\b)", re.I)
+_NUMBER_STATUS_IN_TEXT = re.compile(r"\b(?:unnumbered|not found|not confirmed)\b|无编号|编号未查到|未查到|未找到", re.I)
+
+
 class Document(Strict):
     """The act's own formal document: its citation in the issuer's series, and where to read it."""
 
@@ -119,6 +124,15 @@ class Document(Strict):
         "given", description="whether the citation carries the document's own number: 'given'; 'none' (the "
                              "document has none: a notice posted on a website, a list update, a press release); "
                              "'not-found' (it has one, but the sources read do not give it)")
+    note: Text | None = Field(
+        None, description="how the citation or title was established, where that is not plain (e.g. a number "
+                          "known from a law firm's reading, a title seen only in a reproduction): in both "
+                          "languages, shown after the document")
+    citation_zh: NonEmpty | None = Field(
+        None, description="a citation without the document's number (number 'none' or 'not-found') describes "
+                          "the document by issuer, date and subject: this is that description in Chinese, shown "
+                          "on Chinese pages; `citation` holds the English. A number is cited alike in both "
+                          "languages, so a document with its number has none.")
 
     @model_validator(mode="after")
     def _citation_has_its_kinds_form(self) -> "Document":
@@ -127,7 +141,24 @@ class Document(Strict):
             raise ValueError(f"citation {self.citation!r} is not of the form of a {self.kind} citation, e.g. {example!r}")
         if self.number != "given" and self.kind != "official-notice":
             raise ValueError(f"a {self.kind} citation is a number: a document cited without one is an official-notice")
+        if self.number == "given" and self.citation_zh is not None:
+            raise ValueError("citation_zh is for a citation without the document's number (number: none or "
+                             "not-found); a number is cited alike in both languages")
+        if self.number != "given" and self.citation_zh is None:
+            raise ValueError(f"a citation without the document's number (number: {self.number}) is a description: "
+                             "give it in Chinese too (citation_zh)")
+        if self.title and _PROVENANCE_IN_TITLE.search(self.title):
+            raise ValueError(f"title {self.title!r} says how it was established: a title is the document's own, "
+                             "and a descriptive one is the citation's job; provenance goes in `note`")
+        for text in (self.citation, self.citation_zh or ""):
+            if _NUMBER_STATUS_IN_TEXT.search(text):
+                raise ValueError(f"citation {text!r} says in words that the number is missing: the `number` field "
+                                 "says it (pages show it in their language)")
         return self
+
+    def cited(self, lang: str) -> str:
+        """The citation in a page's language."""
+        return self.citation_zh if lang == "zh" and self.citation_zh else self.citation
 
 
 class Change(Strict):

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from app.i18n import document_number_note
 from app.jsonout import json_bytes
 from app.models import Event, EventQuery
 from app.query import Page
@@ -132,8 +133,10 @@ def _source_text(source) -> str:
     return f"{source.publisher}: {source.title} {where}".strip()
 
 
-def _document_text(doc) -> str:
-    return " ".join(x for x in (doc.citation, f"({doc.title})" if doc.title else "", doc.url) if x)
+def _document_text(doc, lang: str) -> str:
+    cited = doc.cited(lang) + document_number_note(doc, lang)
+    note = f"[{doc.note.get(lang)}]" if doc.note else ""
+    return " ".join(x for x in (cited, f"({doc.title})" if doc.title else "", doc.url, note) if x)
 
 
 def render_csv(ctx: RenderContext) -> bytes:
@@ -149,7 +152,7 @@ def render_csv(ctx: RenderContext) -> bytes:
             e.end_date.isoformat() if e.end_date else "",
             e.title.get(lang), e.summary.get(lang), ";".join(e.actors), ctx.snapshot.side_of(e),
             e.category, ";".join(e.technologies), "; ".join(e.entities), str(e.significance),
-            e.label.get(lang) if e.label else "", e.status, " | ".join(_document_text(d) for d in e.documents),
+            e.label.get(lang) if e.label else "", e.status, " | ".join(_document_text(d, lang) for d in e.documents),
             e.document_note.get(lang) if e.document_note else "",
             " | ".join(_source_text(s) for s in e.sources),
             ";".join(f"{r.relation}:{r.id}" for r in e.related),

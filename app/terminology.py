@@ -33,6 +33,14 @@ def load_glossary(folder: Path) -> Glossary | None:
 def texts(event: Event, lang: str) -> Iterator[tuple[str, str]]:
     """(field, text) of an event in reading order, for one language."""
     yield "title", event.title.get(lang)
+    # the primary document comes right after the title on every page (templates/_detail.html)
+    for i, doc in enumerate(event.documents):
+        if lang == "zh" and doc.citation_zh:
+            yield f"documents[{i}].citation_zh", doc.citation_zh
+        if doc.note:
+            yield f"documents[{i}].note", doc.note.get(lang)
+    if not event.documents and event.document_note:
+        yield "document_note", event.document_note.get(lang)
     yield "summary", event.summary.get(lang)
     if event.context:
         yield "context", event.context.get(lang)
@@ -85,7 +93,7 @@ def _check(texts_of, glossary: Glossary) -> list[tuple[str, str]]:
             if lang == "zh":
                 m = _ASCII_QUOTES.search(text)
                 if m:
-                    problems.append((f"{field}.zh", f"ASCII quotation mark {m.group()!r} in Chinese text: use “” or ‘’"))
+                    problems.append((_zh(field), f"ASCII quotation mark {m.group()!r} in Chinese text: use “” or ‘’"))
     zh_fields = list(texts_of("zh"))
     joined = "\n".join(t for _, t in zh_fields)
     for key, term in glossary.terms.items():
@@ -97,7 +105,7 @@ def _check(texts_of, glossary: Glossary) -> list[tuple[str, str]]:
         name_at = joined.find(term.zh.name)
         if name_at < 0 or name_at > at:
             field = _field_at(zh_fields, at)
-            problems.append((f"{field}.zh", f"acronym {term.abbr!r} before its Chinese name {term.zh.name!r} "
+            problems.append((_zh(field), f"acronym {term.abbr!r} before its Chinese name {term.zh.name!r} "
                                             f"(write e.g. “{term.zh.name}（{term.abbr}）” on first use)"))
     return problems
 
@@ -117,3 +125,8 @@ def check_events(events: Iterable[Event], glossary: Glossary, files: dict[str, s
         where = (files or {}).get(event.id, event.id)
         out += [f"{where}: {field}: {message}" for field, message in check_event(event, glossary)]
     return out
+
+
+def _zh(field: str) -> str:
+    """The Chinese side of a field: `summary.zh`; a field that is Chinese only keeps its name."""
+    return field if field.endswith("_zh") else f"{field}.zh"

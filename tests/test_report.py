@@ -54,10 +54,59 @@ def test_a_document_without_its_number_is_an_official_notice():
     import pytest
 
     from app.models import Document
-    assert Document(kind="official-notice", citation="BIS rule of November 26, 2021 (citation not found)",
-                    number="not-found").number == "not-found"
+    doc = Document(kind="official-notice", citation="BIS rule of November 26, 2021",
+                   citation_zh="美国商务部工业与安全局2021年11月26日的规则", number="not-found")
+    assert (doc.number, doc.cited("en"), doc.cited("zh")) == (
+        "not-found", "BIS rule of November 26, 2021", "美国商务部工业与安全局2021年11月26日的规则")
     assert Document(kind="federal-register", citation="90 FR 47201").number == "given"
     with pytest.raises(pydantic.ValidationError, match="official-notice"):
         Document(kind="federal-register", citation="90 FR 47201", number="not-found")
     with pytest.raises(pydantic.ValidationError):
         Document(kind="official-notice", citation="a notice", number="unknown")
+
+
+def test_a_citation_without_its_number_is_described_in_both_languages_and_says_nothing_of_the_number():
+    """The `number` field says a number is missing (pages show it in their language); the citation,
+    a description, is given in Chinese too; a title is the document's own, provenance is a note."""
+    import pydantic
+    import pytest
+
+    from app.i18n import document_number_note
+    from app.models import Document
+    with pytest.raises(pydantic.ValidationError, match="citation_zh"):
+        Document(kind="official-notice", citation="SAMR notice of December 9, 2024", number="none")
+    with pytest.raises(pydantic.ValidationError, match="citation_zh"):
+        Document(kind="federal-register", citation="90 FR 47201", citation_zh="90 FR 47201")
+    for citation, zh in (("SAMR notice of December 9, 2024 (unnumbered)", "市场监管总局2024年12月9日的消息"),
+                         ("MOFCOM announcement (number not found)", "商务部公告"),
+                         ("MOFCOM announcement", "商务部公告（编号未查到）")):
+        with pytest.raises(pydantic.ValidationError, match="`number` field"):
+            Document(kind="official-notice", citation=citation, citation_zh=zh, number="not-found")
+    with pytest.raises(pydantic.ValidationError, match="note"):
+        Document(kind="federal-register", citation="90 FR 47201", title="Entity List additions (descriptive title)")
+    doc = Document(kind="official-notice", citation="SAMR notice of December 9, 2024",
+                   citation_zh="市场监管总局2024年12月9日的消息", number="none")
+    assert (document_number_note(doc, "en"), document_number_note(doc, "zh")) == (" (no number)", "（无编号）")
+    assert document_number_note(Document(kind="federal-register", citation="90 FR 47201"), "zh") == ""
+
+
+def test_pages_and_csv_cite_a_document_without_its_number_in_their_language(client):
+    """The real store: the Unreliable Entity List announcement of 2023-02-16 is cited by issuer, date
+    and subject; each language's page and CSV carry its own description and say the number is missing."""
+    import csv
+    import io
+    import re
+
+    eid = "2023-02-16-unreliable-entity-list-lockheed-raytheon"
+    doc = client.get(f"/events/{eid}").json()["documents"][0]
+    assert doc["number"] == "not-found" and doc["citation_zh"].startswith("商务部")
+    for lang, cited, note in (("en", doc["citation"], " (number not found)"), ("zh", doc["citation_zh"], "（编号未查到）")):
+        page = client.get(f"/event/{eid}", params={"lang": lang}).text
+        line = re.search(r'<p class="primary-document">(.*?)</p>', page, re.S).group(1)
+        assert f"<cite>{cited.replace('&', '&amp;')}</cite>" in line
+        assert f'<span class="doc-number" data-number="not-found">{note}</span>' in line
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text))}
+        assert rows[eid]["documents"].startswith(cited + note)
+    # a document with its number says nothing more
+    page = client.get("/event/2025-11-09-china-suspends-us-export-ban", params={"lang": "zh"}).text
+    assert "商务部公告2025年第72号" in page and "doc-number" not in page and "编号据Graf von Westphalen" in page

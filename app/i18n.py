@@ -117,6 +117,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "primary_document": {"en": "Primary document", "zh": "原始文件"},
     "primary_documents": {"en": "Primary documents", "zh": "原始文件"},
     "no_document": {"en": "No formal document", "zh": "无正式文件"},
+    "title_descriptive": {"en": "(descriptive title)", "zh": "（描述性标题）"},
     # what a Document's `number` says, after a citation without the number (app/models.py)
     "number_none": {"en": "(no number)", "zh": "（无编号）"},
     "number_not-found": {"en": "(number not found)", "zh": "（编号未查到）"},

@@ -75,6 +75,8 @@ class Source(Strict):
     citation: NonEmpty | None = Field(None, description="formal citation, e.g. '87 FR 62186'")
     publisher: NonEmpty = Field(description="who published it; mirrors say so, e.g. 'Reuters (via The Straits Times)'")
     title: NonEmpty = Field(description="the source's title")
+    title_descriptive: bool = Field(False, description="the title is the curator's description of the source, "
+                                                       "not its own headline (the page was read without it)")
     date: dt.date | None = Field(None, description="the source's own date")
     note: NonEmpty | None = Field(None, description="e.g. 'translation', 'mirror of the FR document'")
 
@@ -82,6 +84,8 @@ class Source(Strict):
     def _url_or_citation(self) -> "Source":
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
+        if re.search(r"\(descriptive title\)", self.title, re.I) or re.match(r"descriptive title", self.note or "", re.I):
+            raise ValueError(f"title {self.title!r}: a descriptive title says so with title_descriptive: true")
         return self
 
 

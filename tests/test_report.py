@@ -110,3 +110,21 @@ def test_pages_and_csv_cite_a_document_without_its_number_in_their_language(clie
     # a document with its number says nothing more
     page = client.get("/event/2025-11-09-china-suspends-us-export-ban", params={"lang": "zh"}).text
     assert "商务部公告2025年第72号" in page and "doc-number" not in page and "编号据Graf von Westphalen" in page
+
+
+def test_a_descriptive_source_title_is_a_flag_shown_in_the_page_language(client):
+    import pydantic
+    import pytest
+
+    from app.models import Source
+    with pytest.raises(pydantic.ValidationError, match="title_descriptive"):
+        Source(url="https://example.org/a", publisher="P", title="China sanctions two firms (descriptive title)")
+    with pytest.raises(pydantic.ValidationError, match="title_descriptive"):
+        Source(url="https://example.org/a", publisher="P", title="China sanctions two firms", note="descriptive title")
+    eid = "2023-02-16-unreliable-entity-list-lockheed-raytheon"  # UPI's report is cited by a description
+    sources = client.get(f"/events/{eid}").json()["sources"]
+    upi = next(s for s in sources if s["publisher"] == "UPI")
+    assert upi["title_descriptive"] is True and "descriptive" not in upi["title"]
+    for lang, note in (("en", "(descriptive title)"), ("zh", "（描述性标题）")):
+        page = client.get(f"/event/{eid}", params={"lang": lang}).text
+        assert f'{upi["title"]}</a> <span class="note">{note}</span>' in page

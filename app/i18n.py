@@ -190,6 +190,13 @@ def document_number_note(doc, lang: str) -> str:
     return ("" if lang == "zh" else " ") + t(f"number_{doc.number}", lang)
 
 
+def source_title(source, lang: str) -> str:
+    """A source's title as the flat formats write it: a descriptive one says so in `lang`."""
+    if not source.title_descriptive:
+        return source.title
+    return source.title + ("" if lang == "zh" else " ") + t("title_descriptive", lang)
+
+
 def count_text(n: int, lang: str) -> str:
     return t("event_one", lang) if n == 1 else t("events_count", lang, n=n)
 

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from app.i18n import document_number_note
+from app.i18n import document_number_note, source_title
 from app.jsonout import json_bytes
 from app.models import Event, EventQuery
 from app.query import Page
@@ -128,9 +128,9 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _source_text(source) -> str:
+def _source_text(source, lang: str) -> str:
     where = " ".join(x for x in (source.citation, source.url) if x)
-    return f"{source.publisher}: {source.title} {where}".strip()
+    return f"{source.publisher}: {source_title(source, lang)} {where}".strip()
 
 
 def _document_text(doc, lang: str) -> str:
@@ -154,7 +154,7 @@ def render_csv(ctx: RenderContext) -> bytes:
             e.category, ";".join(e.technologies), "; ".join(e.entities), str(e.significance),
             e.label.get(lang) if e.label else "", e.status, " | ".join(_document_text(d, lang) for d in e.documents),
             e.document_note.get(lang) if e.document_note else "",
-            " | ".join(_source_text(s) for s in e.sources),
+            " | ".join(_source_text(s, lang) for s in e.sources),
             ";".join(f"{r.relation}:{r.id}" for r in e.related),
             e.added.isoformat(), e.updated.isoformat(),
             " | ".join(f"{c.date.isoformat()}: {c.text.get(lang)}" for c in e.changes),
@@ -187,7 +187,7 @@ def render_ics(ctx: RenderContext) -> bytes:
         item.add("dtstart", e.date)
         item.add("dtend", e.date + dt.timedelta(days=1))
         item.add("summary", e.title.get(ctx.lang))
-        sources = "\n".join(f"- {_source_text(s)}" for s in e.sources)
+        sources = "\n".join(f"- {_source_text(s, ctx.lang)}" for s in e.sources)
         item.add("description", f"{with_state(ctx, e, e.summary.get(ctx.lang))}\n\n{sources}")
         item.add("url", ctx.urls.event(e.id))
         item.add("categories", [e.category])
@@ -230,8 +230,8 @@ def render_atom(ctx: RenderContext) -> bytes:
         entry.updated(_midnight(max(e.updated, e.date)))
         entry.category(term=e.category)
         sources = "".join(
-            f'<li><a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(s.title)}</a></li>'
-            if s.url else f"<li>{html.escape(s.publisher)}: {html.escape(s.title)} ({html.escape(s.citation or '')})</li>"
+            f'<li><a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(source_title(s, lang))}</a></li>'
+            if s.url else f"<li>{html.escape(s.publisher)}: {html.escape(source_title(s, lang))} ({html.escape(s.citation or '')})</li>"
             for s in e.sources
         )
         summary = with_state(ctx, e, e.summary.get(lang))

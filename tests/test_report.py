@@ -128,3 +128,8 @@ def test_a_descriptive_source_title_is_a_flag_shown_in_the_page_language(client)
     for lang, note in (("en", "(descriptive title)"), ("zh", "（描述性标题）")):
         page = client.get(f"/event/{eid}", params={"lang": lang}).text
         assert f'{upi["title"]}</a> <span class="note">{note}</span>' in page
+    import csv
+    import io
+    for lang, note in (("en", " (descriptive title)"), ("zh", "（描述性标题）")):
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text))}
+        assert f'UPI: {upi["title"]}{note} {upi["url"]}' in rows[eid]["sources"]

@@ -85,7 +85,8 @@ class Source(Strict):
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
         if re.search(r"\(descriptive title\)", self.title, re.I) or re.match(r"descriptive title", self.note or "", re.I):
-            raise ValueError(f"title {self.title!r}: a descriptive title says so with title_descriptive: true")
+            raise ValueError(f"source {self.title!r}: a descriptive title says so with title_descriptive: true, "
+                             "not in its title or note")
         return self
 
 
@@ -111,7 +112,8 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-# What the `number` field says, written into a citation instead (docs/DATA.md, "Primary documents").
+# Said by fields, not in words (docs/DATA.md, "Primary documents"): how a title was established
+# (a document's `note`), and that a citation lacks the number (its `number`).
 _PROVENANCE_IN_TITLE = re.compile(r"\((?:descriptive title|title as\b|[^)]*\bas (?:given|carried|quoted)\b)", re.I)
 _NUMBER_STATUS_IN_TEXT = re.compile(r"\b(?:unnumbered|not found|not confirmed)\b|无编号|编号未查到|未查到|未找到", re.I)
 

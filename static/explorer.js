@@ -257,19 +257,6 @@
   if (page.selected) markListItem(page.selected);
   syncLangLink();
 
-  /* A link into the list (#e-<id>): the browser scrolls to it when it first finds it, which can be
-     while the list is still deferred or its years are placeholders (static/style.css). Once the
-     list is laid out, the target is scrolled into view again, unless the reader has scrolled. */
-  var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-  if (target && document.getElementById('event-list').contains(target)) {
-    var scrolled = false;
-    window.addEventListener('wheel', function () { scrolled = true; }, { once: true, passive: true });
-    window.addEventListener('keydown', function () { scrolled = true; }, { once: true });
-    window.addEventListener('touchstart', function () { scrolled = true; }, { once: true, passive: true });
-    requestAnimationFrame(function () { requestAnimationFrame(function () {
-      var box = target.getBoundingClientRect();
-      if (!scrolled && (box.top < 0 || box.top > window.innerHeight - 40)) target.scrollIntoView();
-    }); });
-  }
+  window.CCT.keepFragmentInView();  // a link into the list lands on its event
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawChart);
 })();

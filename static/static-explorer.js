@@ -477,6 +477,7 @@
       stateToForm(state);
       return render().then(function () {
         if (state.event) select(state.event, { fromHistory: true, noFocus: true });
+        window.CCT.keepFragmentInView();  // the list was redrawn: a link into it lands on its event
       });
     })
     .catch(function (err) {

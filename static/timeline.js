@@ -376,7 +376,27 @@
     return { update: update };
   }
 
+  /* A link into the list (#e-<id>): the browser scrolls to it when it first finds it, which can be
+     while the list is still deferred or its years are placeholders (static/style.css), or before
+     a script redraws the list. Called once the list is in place: the target is scrolled into view
+     again after two frames, unless the reader has scrolled meanwhile. */
+  var readerScrolled = false;
+  ['wheel', 'keydown', 'touchstart', 'mousedown'].forEach(function (type) {
+    window.addEventListener(type, function () { readerScrolled = true; }, { once: true, passive: true });
+  });
+  function keepFragmentInView() {
+    var id = null;
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }  // a malformed fragment
+    var target = id && document.getElementById(id);
+    var list = document.getElementById('event-list');
+    if (!target || !list || !list.contains(target)) return;
+    requestAnimationFrame(function () { requestAnimationFrame(function () {
+      var box = target.getBoundingClientRect();
+      if (!readerScrolled && (box.top < 0 || box.top > window.innerHeight - 40)) target.scrollIntoView();
+    }); });
+  }
+
   window.CCT = { stepper: stepper, draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
                  embedDialog: embedDialog, chartToggle: chartToggle, showThread: showThread,
-                 watchFilters: watchFilters };
+                 watchFilters: watchFilters, keepFragmentInView: keepFragmentInView };
 })();

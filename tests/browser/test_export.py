@@ -252,6 +252,17 @@ def test_explorer_loads_without_errors(page, site, export):
     assert page.watch.errors == [] and bad == []
 
 
+def test_a_link_into_the_static_list_lands_on_its_event(page, site, export):
+    """The static explorer redraws the list in the browser: a link to its last event (#e-<id>)
+    still ends with that event in view, as on the server."""
+    last = max(export[1].events, key=lambda e: (e.date, e.id))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_static(page, f"{site}/index.html#e-{last.id}")
+    page.wait_for_timeout(400)
+    box = page.locator(f"#e-{last.id}").bounding_box()
+    assert box is not None and 0 <= box["y"] < 800, f"#e-{last.id} is not in view: {box}"
+
+
 def test_side_filter_matches_the_api(page, site, export):
     snap = export[1]
     bad = watch_http(page, site)

@@ -112,16 +112,32 @@
     });
   }
 
+  /* The range slider is about three quarters of plotly.js's first draw of the explorer's chart
+     (scripts/probe_chart_draw.py). A chart's first draw leaves it out, its place kept by the
+     bottom margin (the plot area app/preview.py computes for the slider), and adds it right after:
+     the markers answer sooner and nothing moves. */
+  function withoutSlider(layout) {
+    var s = layout.xaxis && layout.xaxis.rangeslider, m = layout.margin;
+    if (!s || !s.visible || !m || !layout.height) return null;
+    var plotH = Math.floor((layout.height - m.t - m.b - 37) / (1 + (s.thickness || 0.15)));
+    var first = JSON.parse(JSON.stringify(layout));
+    first.xaxis.rangeslider.visible = false;
+    first.margin.b = layout.height - m.t - plotH;
+    first.margin.l = Math.max(m.l, 15);  // the slider's handles keep 15 px on its left (plotly.js extraPad)
+    return first;
+  }
+
   function react(el, figure, handlers) {
     var layout = themedLayout(figure.layout, el);
-    return Plotly.react(el, themedData(figure.data, el), layout, config('chip-controls-timeline', figure)).then(function (gd) {
+    var first = el._fullLayout ? null : withoutSlider(layout);
+    return Plotly.react(el, themedData(figure.data, el), first || layout, config('chip-controls-timeline', figure)).then(function (gd) {
       if (!gd.__cctBound) {
         gd.__cctBound = true;
         gd.on('plotly_click', function (ev) {
           var p = ev && ev.points && ev.points[0];
           if (p && p.customdata && handlers && handlers.select) handlers.select(p.customdata[0]);
         });
-        gd.on('plotly_relayout', function (ev) { if (handlers && handlers.relayout) handlers.relayout(ev); });
+        gd.on('plotly_relayout', function (ev) { if (handlers && handlers.relayout && !el.__cctSettling) handlers.relayout(ev); });
         gd.on('plotly_hover', function (ev) {
           var p = ev && ev.points && ev.points[0];
           if (p && Array.isArray(p.customdata)) showThread(gd, p.customdata[0], true);
@@ -131,7 +147,15 @@
       if (el.__cctSelected) showThread(gd, el.__cctSelected, true);
       var preview = el.querySelector('.chart-preview');  // the server-drawn picture, now covered
       if (preview) preview.remove();
-      el.setAttribute('data-drawn', 'true');
+      if (!first) return gd;
+      // the markers answer now; the range slider comes in the next task (not the reader's zoom:
+      // explorer.js leaves the URL alone)
+      return new Promise(function (resolve) { setTimeout(resolve, 0); }).then(function () {
+        el.__cctSettling = true;
+        return Plotly.relayout(gd, { 'xaxis.rangeslider.visible': true, 'margin.b': layout.margin.b, 'margin.l': layout.margin.l });
+      }).then(function () { el.__cctSettling = false; return gd; }, function () { el.__cctSettling = false; return gd; });
+    }).then(function (gd) {
+      el.setAttribute('data-drawn', 'true');  // settled: with its range slider
       return gd;
     });
   }

@@ -408,3 +408,33 @@ def test_filters_and_chart_without_javascript(browser, server, width):
         pg.check("#show-chart")
         assert pg.locator("#q").is_visible() and pg.locator("#chart .chart-preview").is_visible()
     ctx.close()
+
+
+PLOT_BOXES = """window.__boxes = [];
+new MutationObserver(() => { const d = document.querySelector('#chart .nsewdrag');
+  if (!d) return;
+  const r = d.getBoundingClientRect();
+  const k = [r.x, r.y, r.width, r.height].map(Math.round).join(',');
+  if (window.__boxes[window.__boxes.length - 1] !== k) window.__boxes.push(k);
+}).observe(document, {subtree: true, childList: true, attributes: true});"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_the_range_slider_comes_after_the_markers_and_nothing_moves(browser, server, width):
+    """timeline.js draws a chart first without its range slider (about three quarters of
+    plotly.js's first draw), the slider's place kept by the margins, and adds it in the next
+    task: the plot area is the same before and after, and the settled chart has its slider."""
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    pg = ctx.new_page()
+    pg.add_init_script(PLOT_BOXES)
+    pg.goto(f"{server.url}/?lang=en")
+    if width <= 640:
+        pg.wait_for_load_state("networkidle")
+        pg.check("#show-chart")
+    wait_chart(pg)
+    pg.wait_for_timeout(200)
+    assert pg.locator("#chart .rangeslider-container").count() == 1
+    boxes = pg.evaluate("window.__boxes")
+    assert len(boxes) == 1, f"the plot area moved when the range slider came: {boxes}"
+    assert "x0=" not in pg.url and "x1=" not in pg.url  # adding the slider is not a zoom
+    ctx.close()

@@ -182,19 +182,21 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def _aside(key: str, lang: str) -> str:
+    """A parenthetical string, as written after the text it qualifies: " (…)" in English,
+    "（…）" in Chinese, which needs no space."""
+    return ("" if lang == "zh" else " ") + t(key, lang)
+
+
 def document_number_note(doc, lang: str) -> str:
     """What a Document's `number` says, written after a citation without the number (" (no
     number)", "（无编号）"); '' for a citation with it."""
-    if doc.number == "given":
-        return ""
-    return ("" if lang == "zh" else " ") + t(f"number_{doc.number}", lang)
+    return "" if doc.number == "given" else _aside(f"number_{doc.number}", lang)
 
 
 def source_title(source, lang: str) -> str:
     """A source's title as the flat formats write it: a descriptive one says so in `lang`."""
-    if not source.title_descriptive:
-        return source.title
-    return source.title + ("" if lang == "zh" else " ") + t("title_descriptive", lang)
+    return source.title + (_aside("title_descriptive", lang) if source.title_descriptive else "")
 
 
 def count_text(n: int, lang: str) -> str:

@@ -185,6 +185,14 @@ def test_phone_width_fits_and_defaults_to_the_list(browser, server):
     assert pg.evaluate("document.documentElement.scrollWidth") <= 360
     assert not pg.evaluate("document.getElementById('filters-box').open")
     assert pg.locator("#event-list li.event").first.is_visible()
+    # the stories are one row scrolled sideways, so the list starts in the first screen and a half
+    cards = pg.evaluate("[...document.querySelectorAll('.stories-list > li')].map(li => li.getBoundingClientRect().top)")
+    assert len(cards) >= 2 and max(cards) - min(cards) < 1, cards
+    assert pg.evaluate("document.querySelector('#event-list li.event').getBoundingClientRect().top") < 740 * 1.5
+    last = pg.locator(".stories-list > li a").last
+    last.focus()  # a keyboard user reaches the last story: the row scrolls it into view
+    box = last.bounding_box()
+    assert box and 0 <= box["x"] and box["x"] + min(box["width"], 100) <= 360, box
     assert pg.locator("#show-chart").is_visible()
     pg.click("#show-chart")
     wait_chart(pg)

@@ -78,13 +78,15 @@ class Source(Strict):
     title_descriptive: bool = Field(False, description="the title is the curator's description of the source, "
                                                        "not its own headline (the page was read without it)")
     date: dt.date | None = Field(None, description="the source's own date")
-    note: NonEmpty | None = Field(None, description="e.g. 'translation', 'mirror of the FR document'")
+    note: Text | None = Field(None, description="what the source is or gives, in both languages, e.g. "
+                                                "'mirror of the FR document' / '《联邦公报》文件的镜像'")
 
     @model_validator(mode="after")
     def _url_or_citation(self) -> "Source":
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
-        if re.search(r"\(descriptive title\)", self.title, re.I) or re.match(r"descriptive title", self.note or "", re.I):
+        if re.search(r"\(descriptive title\)", self.title, re.I) or (
+                self.note and (re.match(r"descriptive title", self.note.en, re.I) or self.note.zh.startswith("描述性标题"))):
             raise ValueError(f"source {self.title!r}: a descriptive title says so with title_descriptive: true, "
                              "not in its title or note")
         return self

@@ -6,8 +6,9 @@ Three rules (docs/DATA.md, "Chinese"):
    (《芯片与科学法》 inside 《芯片与科学法案》) is not flagged inside it.
 2. Chinese text uses Chinese quotation marks (“” ‘’), never ASCII " or '.
 3. An acronym of the glossary in Chinese text is introduced by its Chinese name: the
-   Chinese name occurs in the event's Chinese text (title, summary, context, date note, in
-   that reading order) before, or right at, the acronym's first occurrence.
+   Chinese name occurs in the event's Chinese text (title, documents, summary, context, date
+   note, sources' notes, changes, in that reading order) before, or right at, the acronym's
+   first occurrence.
 
 `check_events` returns one line per problem, `path: field: message`; the suite fails on any.
 """
@@ -46,6 +47,10 @@ def texts(event: Event, lang: str) -> Iterator[tuple[str, str]]:
         yield "context", event.context.get(lang)
     if event.date_note:
         yield "date_note", event.date_note.get(lang)
+    # the sources' notes come after the summary and context on every page
+    for i, source in enumerate(event.sources):
+        if source.note:
+            yield f"sources[{i}].note", source.note.get(lang)
     for i, change in enumerate(event.changes):
         yield f"changes[{i}].text", change.text.get(lang)
 

@@ -26,7 +26,7 @@ EVENTS = [
         date_note={"en": f"{SVG}", "zh": f"{SCRIPT}"},
         entities=[FORMULA, SCRIPT, "@SUM(A1)", "H200"],
         sources=[
-            {"url": HOSTILE_URL, "publisher": f"{IMG} Publisher", "title": f"{SCRIPT} Source", "note": QUOTE_BREAK},
+            {"url": HOSTILE_URL, "publisher": f"{IMG} Publisher", "title": f"{SCRIPT} Source", "note": {"en": QUOTE_BREAK, "zh": f"{SCRIPT}说明"}},
             {"citation": f"{SVG} 87 FR 1", "publisher": "-2+3", "title": "+cmd|' /C calc'!A0"},
         ],
         significance=3,

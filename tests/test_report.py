@@ -120,7 +120,8 @@ def test_a_descriptive_source_title_is_a_flag_shown_in_the_page_language(client)
     with pytest.raises(pydantic.ValidationError, match="title_descriptive"):
         Source(url="https://example.org/a", publisher="P", title="China sanctions two firms (descriptive title)")
     with pytest.raises(pydantic.ValidationError, match="title_descriptive"):
-        Source(url="https://example.org/a", publisher="P", title="China sanctions two firms", note="descriptive title")
+        Source(url="https://example.org/a", publisher="P", title="China sanctions two firms",
+               note={"en": "descriptive title", "zh": "描述性标题"})
     eid = "2023-02-16-unreliable-entity-list-lockheed-raytheon"  # UPI's report is cited by a description
     sources = client.get(f"/events/{eid}").json()["sources"]
     upi = next(s for s in sources if s["publisher"] == "UPI")
@@ -133,3 +134,22 @@ def test_a_descriptive_source_title_is_a_flag_shown_in_the_page_language(client)
     for lang, note in (("en", " (descriptive title)"), ("zh", "（描述性标题）")):
         rows = {r["id"]: r for r in csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text))}
         assert f'UPI: {upi["title"]}{note} {upi["url"]}' in rows[eid]["sources"]
+
+
+def test_every_source_note_is_shown_in_the_page_language(client):
+    """A source's note is bilingual: an event page in Chinese shows every note in Chinese, in
+    full-width parentheses, and none of the English ones; the English page the reverse."""
+    from markupsafe import escape
+
+    events = client.get("/events", params={"limit": 1000}).json()["events"]
+    with_notes = [e for e in events if any(s.get("note") for s in e["sources"])]
+    assert len(with_notes) > 100
+    for e in with_notes:
+        pages = {lang: client.get(f"/event/{e['id']}", params={"lang": lang}).text for lang in ("en", "zh")}
+        for s in e["sources"]:
+            if not s.get("note"):
+                continue
+            en, zh = escape(s["note"]["en"]), escape(s["note"]["zh"])
+            assert f'<span class="note">({en})</span>' in pages["en"], (e["id"], en)
+            assert f'<span class="note">（{zh}）</span>' in pages["zh"], (e["id"], zh)
+            assert f"({en})" not in pages["zh"], (e["id"], en)

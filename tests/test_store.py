@@ -95,7 +95,7 @@ CASES = [
     ("alias-bomb", {NAME: BOMB}, NAME, 1, "", "anchors or aliases"),
     ("duplicate-key", {NAME: BASE + "date: 2022-10-09\n"}, NAME, 21, "date", "duplicate key 'date' (first defined at line 2)"),
     ("javascript-url", {NAME: replace_line(16, "  - url: javascript:alert(1)")}, NAME, 16, "sources[0].url", "http:// or https://"),
-    ("source-without-url-or-citation", {NAME: replace_line(16, "  - note: nothing")}, NAME, 16, "sources[0]", "url or a citation"),
+    ("source-without-url-or-citation", {NAME: replace_line(16, "  - note: {en: nothing, zh: 无}")}, NAME, 16, "sources[0]", "url or a citation"),
     ("no-sources", {NAME: BASE.split("sources:")[0] + "sources: []\n"}, NAME, 15, "sources", "at least 1 item"),
     ("empty-chinese-title", {NAME: replace_line(5, "  zh: ''")}, NAME, 5, "title.zh", "at least 1 character"),
     ("not-a-mapping", {NAME: "- just\n- a list\n"}, NAME, 1, "", "must be a mapping"),

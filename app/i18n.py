@@ -118,6 +118,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "primary_documents": {"en": "Primary documents", "zh": "原始文件"},
     "no_document": {"en": "No formal document", "zh": "无正式文件"},
     "title_descriptive": {"en": "(descriptive title)", "zh": "（描述性标题）"},
+    # a source read in another site's copy (Source.via)
+    "via": {"en": "(via {site})", "zh": "（经{site}转载）"},
     # what a Document's `number` says, after a citation without the number (app/models.py)
     "number_none": {"en": "(no number)", "zh": "（无编号）"},
     "number_not-found": {"en": "(number not found)", "zh": "（编号未查到）"},
@@ -197,6 +199,12 @@ def document_number_note(doc, lang: str) -> str:
 def source_title(source, lang: str) -> str:
     """A source's title as the flat formats write it: a descriptive one says so in `lang`."""
     return source.title + (_aside("title_descriptive", lang) if source.title_descriptive else "")
+
+
+def source_publisher(source, lang: str) -> str:
+    """Who published a source, and the site whose copy was read: "Reuters (via Nasdaq)",
+    "Reuters（经Nasdaq转载）"."""
+    return source.publisher + (_aside("via", lang).format(site=source.via) if source.via else "")
 
 
 def count_text(n: int, lang: str) -> str:

@@ -73,7 +73,9 @@ class Source(Strict):
 
     url: HttpUrlStr | None = Field(None, description="http(s) address of the page read")
     citation: NonEmpty | None = Field(None, description="formal citation, e.g. '87 FR 62186'")
-    publisher: NonEmpty = Field(description="who published it; mirrors say so, e.g. 'Reuters (via The Straits Times)'")
+    publisher: NonEmpty = Field(description="who published it, e.g. 'Reuters'")
+    via: NonEmpty | None = Field(None, description="the site whose copy was read, when it is not the publisher's "
+                                                   "own (a reprint or mirror), e.g. 'The Straits Times'")
     title: NonEmpty = Field(description="the source's title")
     title_descriptive: bool = Field(False, description="the title is the curator's description of the source, "
                                                        "not its own headline (the page was read without it)")
@@ -85,6 +87,9 @@ class Source(Strict):
     def _url_or_citation(self) -> "Source":
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
+        if re.search(r"\bvia\b|\bciting\b", self.publisher):
+            raise ValueError(f"source {self.publisher!r}: the site whose copy was read goes in `via`, and what the "
+                             "source cites in its `note`, not in publisher")
         if re.search(r"\(descriptive title\)", self.title, re.I) or (
                 self.note and (re.match(r"descriptive title", self.note.en, re.I) or self.note.zh.startswith("描述性标题"))):
             raise ValueError(f"source {self.title!r}: a descriptive title says so with title_descriptive: true, "

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from app.i18n import document_number_note, source_title
+from app.i18n import document_number_note, source_publisher, source_title
 from app.jsonout import json_bytes
 from app.models import Event, EventQuery
 from app.query import Page
@@ -130,7 +130,7 @@ def csv_safe(value: str) -> str:
 
 def _source_text(source, lang: str) -> str:
     where = " ".join(x for x in (source.citation, source.url) if x)
-    return f"{source.publisher}: {source_title(source, lang)} {where}".strip()
+    return f"{source_publisher(source, lang)}: {source_title(source, lang)} {where}".strip()
 
 
 def _document_text(doc, lang: str) -> str:
@@ -230,8 +230,8 @@ def render_atom(ctx: RenderContext) -> bytes:
         entry.updated(_midnight(max(e.updated, e.date)))
         entry.category(term=e.category)
         sources = "".join(
-            f'<li><a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(source_title(s, lang))}</a></li>'
-            if s.url else f"<li>{html.escape(s.publisher)}: {html.escape(source_title(s, lang))} ({html.escape(s.citation or '')})</li>"
+            f'<li><a href="{html.escape(s.url)}">{html.escape(source_publisher(s, lang))}: {html.escape(source_title(s, lang))}</a></li>'
+            if s.url else f"<li>{html.escape(source_publisher(s, lang))}: {html.escape(source_title(s, lang))} ({html.escape(s.citation or '')})</li>"
             for s in e.sources
         )
         summary = with_state(ctx, e, e.summary.get(lang))
@@ -258,8 +258,8 @@ def timelinejs_data(ctx: RenderContext) -> dict[str, Any]:
     events = []
     for e in ctx.page.events:
         sources = "".join(
-            f'<li><a href="{html.escape(s.url)}" rel="noopener">{html.escape(s.publisher)}</a></li>' if s.url
-            else f"<li>{html.escape(s.publisher)} ({html.escape(s.citation or '')})</li>"
+            f'<li><a href="{html.escape(s.url)}" rel="noopener">{html.escape(source_publisher(s, lang))}</a></li>' if s.url
+            else f"<li>{html.escape(source_publisher(s, lang))} ({html.escape(s.citation or '')})</li>"
             for s in e.sources
         )
         item: dict[str, Any] = {

@@ -29,7 +29,7 @@ def source_kind(source: Source) -> str:
     except ValueError:
         pass
     text = f"{source.publisher} {source.note.en if source.note else ''}".lower()
-    if " via " in f" {text} " or "(via" in text or "mirror" in text or "reprint" in text:
+    if source.via or "mirror" in text or "reprint" in text:
         return "reprint"
     if any(host == s.lstrip(".") or host.endswith(s) for s in OFFICIAL_SUFFIXES):
         return "official"

@@ -24,7 +24,7 @@ def test_source_kinds():
     assert kind(url="http://10.1.2.3/a") == "ip"
     assert kind(url="https://www.federalregister.gov/d/1") == "official"
     assert kind(url="https://english.mofcom.gov.cn/x") == "official"
-    assert kind(url="https://example.com/x", publisher="Reuters (via Yahoo)") == "reprint"
+    assert kind(url="https://example.com/x", publisher="Reuters", via="Yahoo") == "reprint"
     assert kind(url="https://www.reuters.com/x") == "press"
     assert kind(citation="87 FR 62186") == "citation"
 
@@ -153,3 +153,28 @@ def test_every_source_note_is_shown_in_the_page_language(client):
             assert f'<span class="note">({en})</span>' in pages["en"], (e["id"], en)
             assert f'<span class="note">（{zh}）</span>' in pages["zh"], (e["id"], zh)
             assert f"({en})" not in pages["zh"], (e["id"], en)
+
+
+def test_a_reprint_names_the_site_read_in_the_page_language(client):
+    """`via` is the site whose copy was read: "Reuters (via Nasdaq)" / "Reuters（经Nasdaq转载）" on
+    pages, in the CSV and in Atom; the publisher field never says it in words."""
+    import csv
+    import io
+
+    import pydantic
+    import pytest
+    from markupsafe import escape
+
+    from app.models import Source
+    with pytest.raises(pydantic.ValidationError, match="via"):
+        Source(url="https://example.org/a", publisher="Reuters (via Nasdaq)", title="T")
+    events = client.get("/events", params={"limit": 1000}).json()["events"]
+    assert not [s["publisher"] for e in events for s in e["sources"] if "(via " in s["publisher"] or "citing" in s["publisher"]]
+    e = next(e for e in events if any(s.get("via") for s in e["sources"]))
+    s = next(s for s in e["sources"] if s.get("via"))
+    shown = {"en": f'{s["publisher"]} (via {s["via"]})', "zh": f'{s["publisher"]}（经{s["via"]}转载）'}
+    for lang, text in shown.items():
+        assert f" — {escape(text)}" in client.get(f"/event/{e['id']}", params={"lang": lang}).text
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text))}
+        assert f"{text}: " in rows[e["id"]]["sources"]
+        assert str(escape(text)) in client.get("/events.atom", params={"lang": lang}).text

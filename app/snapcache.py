@@ -146,13 +146,22 @@ def prune(cache_dir: Path, keep: Path) -> None:
 _DATES = ("date", "published_date", "effective_date", "end_date", "added", "updated")
 
 
-def _text_fields() -> tuple[str, ...]:
-    """The event's bilingual fields (Text, or Text | None), read off the model: a new one is
+def _text_fields(cls) -> tuple[str, ...]:
+    """A model's bilingual fields (Text, or Text | None), read off the model: a new one is
     rebuilt as a Text without a change here."""
-    from app.models import Event, Text
+    from app.models import Text
 
-    return tuple(name for name, info in Event.model_fields.items()
+    return tuple(name for name, info in cls.model_fields.items()
                  if info.annotation is Text or Text in getattr(info.annotation, "__args__", ()))
+
+
+def _texts(d: dict, names: tuple[str, ...]) -> dict:
+    from app.models import Text
+
+    for name in names:
+        if d[name] is not None:
+            d[name] = _build(Text, d[name])
+    return d
 
 
 def encode_events(events) -> bytes:
@@ -182,26 +191,24 @@ def decode_events(blob: bytes) -> tuple:
     from app.models import Change, Document, Event, Related, Source, Text
 
     date = dt.date.fromordinal
-    texts = _text_fields()
+    texts, source_texts, document_texts = _text_fields(Event), _text_fields(Source), _text_fields(Document)
     out = []
     for d in marshal.loads(blob):
         for name in _DATES:
             if d[name] is not None:
                 d[name] = date(d[name])
-        for name in texts:
-            if d[name] is not None:
-                d[name] = _build(Text, d[name])
+        _texts(d, texts)
         sources = []
         for s in d["sources"]:
             if s["date"] is not None:
                 s["date"] = date(s["date"])
-            sources.append(_build(Source, s))
+            sources.append(_build(Source, _texts(s, source_texts)))
         d["sources"] = sources
         documents = []
         for doc in d["documents"]:
             if doc["date"] is not None:
                 doc["date"] = date(doc["date"])
-            documents.append(_build(Document, doc))
+            documents.append(_build(Document, _texts(doc, document_texts)))
         d["documents"] = documents
         d["changes"] = [_build(Change, {"date": date(c["date"]), "text": _build(Text, c["text"])}) for c in d["changes"]]
         d["related"] = [_build(Related, r) for r in d["related"]]

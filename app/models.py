@@ -87,8 +87,8 @@ class Source(Strict):
     def _url_or_citation(self) -> "Source":
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
-        if re.search(r"\bvia\b|\bciting\b", self.publisher):
-            raise ValueError(f"source {self.publisher!r}: the site whose copy was read goes in `via`, and what the "
+        if re.search(r"\bvia\b|\bciting\b|reprinted by", self.publisher):
+            raise ValueError(f"source {self.publisher!r}: the site whose copy was read (via, reprinted by) goes in `via`, and what the "
                              "source cites in its `note`, not in publisher")
         if re.search(r"\(descriptive title\)", self.title, re.I) or (
                 self.note and (re.match(r"descriptive title", self.note.en, re.I) or self.note.zh.startswith("描述性标题"))):

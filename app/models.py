@@ -88,8 +88,8 @@ class Source(Strict):
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
         if re.search(r"\bvia\b|\bciting\b|reprinted by", self.publisher):
-            raise ValueError(f"source {self.publisher!r}: the site whose copy was read (via, reprinted by) goes in `via`, and what the "
-                             "source cites in its `note`, not in publisher")
+            raise ValueError(f"source {self.publisher!r}: the site whose copy was read (via, reprinted by) goes "
+                             "in `via`, and what the source cites in its `note`, not in publisher")
         if re.search(r"\(descriptive title\)", self.title, re.I) or (
                 self.note and (re.match(r"descriptive title", self.note.en, re.I) or self.note.zh.startswith("描述性标题"))):
             raise ValueError(f"source {self.title!r}: a descriptive title says so with title_descriptive: true, "

@@ -117,12 +117,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "primary_document": {"en": "Primary document", "zh": "原始文件"},
     "primary_documents": {"en": "Primary documents", "zh": "原始文件"},
     "no_document": {"en": "No formal document", "zh": "无正式文件"},
-    "title_descriptive": {"en": "(descriptive title)", "zh": "（描述性标题）"},
+    "title_descriptive": {"en": "descriptive title", "zh": "描述性标题"},
     # a source read in another site's copy (Source.via)
-    "via": {"en": "(via {site})", "zh": "（经{site}转载）"},
+    "via": {"en": "via {site}", "zh": "经{site}转载"},
     # what a Document's `number` says, after a citation without the number (app/models.py)
-    "number_none": {"en": "(no number)", "zh": "（无编号）"},
-    "number_not-found": {"en": "(number not found)", "zh": "（编号未查到）"},
+    "number_none": {"en": "no number", "zh": "无编号"},
+    "number_not-found": {"en": "number not found", "zh": "编号未查到"},
     "updated_on": {"en": "Last updated {date}", "zh": "最近更新：{date}"},
     "added_on": {"en": "added {date}", "zh": "收录于{date}"},
     "corrections": {"en": "{n} corrections", "zh": "{n}处更正"},
@@ -184,10 +184,15 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _aside(key: str, lang: str) -> str:
-    """A parenthetical string, as written after the text it qualifies: " (…)" in English,
+def parenthetical(text: str, lang: str) -> str:
+    """A text in parentheses: "(…)" in English, "（…）" in Chinese."""
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
+def _aside(key: str, lang: str, **values: object) -> str:
+    """A string in parentheses, as written after the text it qualifies: " (…)" in English,
     "（…）" in Chinese, which needs no space."""
-    return ("" if lang == "zh" else " ") + t(key, lang)
+    return ("" if lang == "zh" else " ") + parenthetical(t(key, lang, **values), lang)
 
 
 def document_number_note(doc, lang: str) -> str:
@@ -204,7 +209,7 @@ def source_title(source, lang: str) -> str:
 def source_publisher(source, lang: str) -> str:
     """Who published a source, and the site whose copy was read: "Reuters (via Nasdaq)",
     "Reuters（经Nasdaq转载）"."""
-    return source.publisher + (_aside("via", lang).format(site=source.via) if source.via else "")
+    return source.publisher + (_aside("via", lang, site=source.via) if source.via else "")
 
 
 def count_text(n: int, lang: str) -> str:

@@ -19,7 +19,7 @@ from app.filters import FILTERS
 from app.figure import PLOT_PX, figure_dict
 from app.preview import preview_html
 from app.httpcache import prepare, respond, send
-from app.i18n import count_text, document_number_note, format_date, negotiate, source_publisher, t
+from app.i18n import count_text, document_number_note, format_date, negotiate, parenthetical, source_publisher, t
 from app.models import Event
 from app.errors import ProblemError
 from app.jsonout import json_for_script
@@ -93,6 +93,7 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "fdate": lambda day, precision="day": format_date(day, precision, lang),
         "number_note": lambda doc: document_number_note(doc, lang),
         "source_publisher": lambda source: source_publisher(source, lang),
+        "paren": lambda text: parenthetical(text, lang),
         "urls": u,
         "asset_url": u.asset,
         "inline_css": request.app.state.assets.text("style.css"),

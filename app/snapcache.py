@@ -155,15 +155,6 @@ def _text_fields(cls) -> tuple[str, ...]:
                  if info.annotation is Text or Text in getattr(info.annotation, "__args__", ()))
 
 
-def _texts(d: dict, names: tuple[str, ...]) -> dict:
-    from app.models import Text
-
-    for name in names:
-        if d[name] is not None:
-            d[name] = _build(Text, d[name])
-    return d
-
-
 def encode_events(events) -> bytes:
     rows = []
     for event in events:
@@ -192,6 +183,13 @@ def decode_events(blob: bytes) -> tuple:
 
     date = dt.date.fromordinal
     texts, source_texts, document_texts = _text_fields(Event), _text_fields(Source), _text_fields(Document)
+
+    def _texts(d: dict, names: tuple[str, ...]) -> dict:
+        for name in names:
+            if d[name] is not None:
+                d[name] = _build(Text, d[name])
+        return d
+
     out = []
     for d in marshal.loads(blob):
         for name in _DATES:

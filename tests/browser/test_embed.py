@@ -212,3 +212,31 @@ def test_embed_without_its_list_still_fills_its_frame(page, server):
         bottoms[extra] = page.evaluate("document.querySelector('.embed-footer').getBoundingClientRect().bottom")
     # without the list, its line goes to the chart: the credit stays at the frame's foot
     assert abs(bottoms["&list=false"] - bottoms[""]) <= 6, bottoms
+
+
+def test_the_embed_paints_its_header_first_and_its_chart_next(browser, server):
+    """The embed's first paint is its header, legend, list line and credit; its chart (the
+    server-drawn preview, whose first lane label carries Element Timing) comes a frame later
+    (static/style.css, "First frames"), and nothing painted moves meanwhile."""
+    ctx = browser.new_context(viewport={"width": 800, "height": 420})
+    pg = ctx.new_page()
+    pg.add_init_script("""window.__paints = {}; window.__shift = 0;
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__paints[e.identifier] = e.renderTime; })
+  .observe({type: 'element', buffered: true});
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__shift += e.value; })
+  .observe({type: 'layout-shift', buffered: true});""")
+    pg.goto(f"{server.url}/embed?lang=en&height=420")
+    wait_chart(pg)
+    for _ in range(50):
+        if pg.evaluate("!!(window.__paints.header && window.__paints.chart)"):
+            break
+        pg.wait_for_timeout(100)
+    paints = pg.evaluate("window.__paints")
+    fcp = pg.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    assert paints["header"] <= fcp + 1, f"something was painted before the header: {paints}, FCP {fcp}"
+    assert paints["chart"] > paints["header"], f"the chart was painted with the header: {paints}"
+    assert pg.evaluate("window.__shift") < 0.02
+    # then everything is shown
+    assert pg.evaluate("[...document.querySelectorAll('.embed-main > *')].every(e => "
+                       "getComputedStyle(e).contentVisibility === 'visible')")
+    ctx.close()

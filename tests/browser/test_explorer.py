@@ -353,8 +353,42 @@ def test_below_the_fold_is_painted_after_the_first_frame_and_reachable(browser, 
     assert box is not None and box["height"] > 20
     assert 0 <= box["y"] < 800, f"#e-{last['id']} is not in view after the fragment navigation: {box}"
     assert item.locator("h4").inner_text().strip() == last["title"]["en"]
-    # the filter panel is in the first screen from the first frame: never animated
+    # first frames (static/style.css): with scripts the header is painted first, then the rest of
+    # the first screen (the filters, the chart), then the rest; without scripts everything at once
+    main_animation = pg.evaluate("getComputedStyle(document.querySelector('main.explorer')).animationName")
+    assert main_animation == ("cct-next-frame" if javascript else "none")
+    assert pg.evaluate("getComputedStyle(document.querySelector('header.site')).animationName") == "none"
     assert pg.evaluate("getComputedStyle(document.getElementById('filters')).animationName") == "none"
+    # the facets below the fold are held back until the script has started, and no longer (one
+    # replaced by a history navigation is not hidden for a frame again); without scripts, never
+    held = ("[...document.querySelectorAll('#filters fieldset, #filters > .actions')]"
+            ".map(e => getComputedStyle(e).animationName !== 'none')")
+    assert not any(pg.evaluate(held))
+    if javascript:
+        pg.evaluate("document.getElementById('filters-box').removeAttribute('data-ready')")
+        assert pg.evaluate(held) == [False, False, True, True, True, True]  # side, category | technology, actor, status, buttons
+    ctx.close()
+
+
+def test_the_header_is_painted_first_and_the_first_screen_next(browser, server):
+    """The first paint is the header and the next frames the first screen, each complete: Element
+    Timing gives when the header (its tagline) and the filter panel were painted; the header is first (it
+    was painted with the whole first screen, 60 ms later in a fresh renderer, scripts/bench_page.py)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = ctx.new_page()
+    pg.add_init_script("""window.__paints = {};
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__paints[e.identifier] = e.renderTime; })
+  .observe({type: 'element', buffered: true});""")
+    pg.goto(server.url + "/")
+    pg.wait_for_load_state("load")
+    for _ in range(50):
+        if pg.evaluate("!!(window.__paints.header && window.__paints.filters)"):
+            break
+        pg.wait_for_timeout(100)
+    paints = pg.evaluate("window.__paints")
+    fcp = pg.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    assert paints["header"] <= fcp + 1, f"something was painted before the header: {paints}, FCP {fcp}"
+    assert paints["filters"] > paints["header"], f"the filters were painted with the header: {paints}"
     ctx.close()
 
 

@@ -68,6 +68,40 @@ class Text(Strict):
         return self.zh if lang == "zh" else self.en
 
 
+# A publisher is a name. A parenthesis in it may hold another name of the same publisher (its
+# name in its own script, an acronym, its parent, the firm's named blog, a place: "Guancha
+# (观察者网)", "Export Compliance Daily (Warren News)", "The Standard (Hong Kong)"), never a
+# description, which would show in English on Chinese pages: a reprint's site goes in `via`, what
+# the source is or does in its bilingual `note`. Descriptions are written in lower case ("reprint",
+# "summary of …", "law blog", "Reuters-based"); names are not, except domains ("govinfo.gov").
+_NAME_WORDS = {"and", "of", "the", "for", "on", "in", "by", "de", "du", "des"}
+
+
+def publisher_description(publisher: str) -> str | None:
+    """What in `publisher` is a description, not a name (None when it is a name)."""
+    if re.match(r"(?i)(?:reprint|copy|translation|unofficial|summary|text)\b", publisher):
+        return f"it starts with a description ({publisher.split()[0]!r})"
+    if re.search(r"\w-based\b", publisher):
+        return "'…-based' describes the source"
+    if re.search(r"\)\s*[,;]", publisher):
+        return "text after its parenthesis"
+    for inner in re.findall(r"\(([^)]*)\)", publisher):
+        for word in re.findall(r"[A-Za-z][\w.'-]*", inner):
+            if word[0].islower() and word not in _NAME_WORDS and not re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", word):
+                return f"the lower-case {word!r} in ({inner}) describes the source"
+    return None
+
+
+def check_publisher(publisher: str) -> None:
+    """Refuse a publisher that is not a name (Source and GlossarySource)."""
+    if re.search(r"\bvia\b|\bciting\b|reprinted by", publisher):
+        raise ValueError(f"source {publisher!r}: the site whose copy was read (via, reprinted by) goes "
+                         "in `via`, and what the source cites in its `note`, not in publisher")
+    if described := publisher_description(publisher):
+        raise ValueError(f"source {publisher!r}: a publisher is a name, and {described}; the site whose "
+                         "copy was read goes in `via`, what the source is or does in its bilingual `note`")
+
+
 class Source(Strict):
     """A source the curator actually read: a URL, a formal citation (e.g. '87 FR 62186'), or both."""
 
@@ -87,9 +121,7 @@ class Source(Strict):
     def _url_or_citation(self) -> "Source":
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
-        if re.search(r"\bvia\b|\bciting\b|reprinted by", self.publisher):
-            raise ValueError(f"source {self.publisher!r}: the site whose copy was read (via, reprinted by) goes "
-                             "in `via`, and what the source cites in its `note`, not in publisher")
+        check_publisher(self.publisher)
         if re.search(r"\(descriptive title\)", self.title, re.I) or (
                 self.note and (re.match(r"descriptive title", self.note.en, re.I) or self.note.zh.startswith("描述性标题"))):
             raise ValueError(f"source {self.title!r}: a descriptive title says so with title_descriptive: true, "
@@ -383,7 +415,14 @@ class GlossarySource(Strict):
     url: HttpUrlStr | None = None
     citation: NonEmpty | None = None
     publisher: NonEmpty
+    via: NonEmpty | None = Field(None, description="the site whose copy was read (as in an event's sources)")
     title: NonEmpty
+    note: Text | None = Field(None, description="what the source is or gives, in both languages (as in an event's sources)")
+
+    @model_validator(mode="after")
+    def _publisher(self) -> "GlossarySource":
+        check_publisher(self.publisher)
+        return self
 
 
 class Term(Strict):

@@ -37,3 +37,25 @@ def test_event_text_links_the_first_occurrence_of_each_term(client):
     assert "<button" not in event["summary"]["en"] and "popover" not in (event.get("context") or {}).get("en", "")
     zh = client.get(f"/event/{used[0]}", params={"lang": "zh"}).text
     assert 'class="term"' in zh
+
+
+def test_glossary_sources_are_written_in_the_page_language(client):
+    """A term's sources read like an event's: the reprint's site through `via` and the note in the
+    page's language, with Chinese punctuation on the Chinese page (they were English there)."""
+    import html
+    import re
+    terms = client.get("/terms").json()
+    reprints = [s for t in terms for s in t["sources"] if s.get("via")]
+    noted = [s for t in terms for s in t["sources"] if s.get("note")]
+    assert reprints and noted
+    for lang, via, note in (("en", "{} (via {})", " ({})"), ("zh", "{}（经{}转载）", "（{}）")):
+        page = client.get("/glossary", params={"lang": lang}).text
+        text = html.unescape(page)
+        for s in reprints:
+            assert via.format(s["publisher"], s["via"]) in text
+        for s in noted:
+            assert note.format(s["note"][lang]) in text
+        if lang == "zh":
+            lines = re.findall(r'<p class="(?:term-sources|variants)">(.*?)</p>', page)
+            assert lines and all(line.startswith(("来源：", "本站不使用：")) for line in lines), lines[:3]
+            assert not [line for line in lines if re.search(r"[;:] <(?:a|cite)\b", line)]

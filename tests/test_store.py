@@ -101,6 +101,12 @@ CASES = [
     ("not-a-mapping", {NAME: "- just\n- a list\n"}, NAME, 1, "", "must be a mapping"),
     ("two-documents", {NAME: BASE + "---\nid: x\n"}, NAME, 21, "", "one YAML document"),
     ("deep-nesting", {NAME: "a: " + "[" * 40 + "]" * 40 + "\n"}, NAME, 1, "", "nesting deeper"),
+    ("publisher-via", {NAME: replace_line(17, "    publisher: Reuters (via Nasdaq)")}, NAME, 16, "sources[0]", "goes in `via`"),
+    ("publisher-description", {NAME: replace_line(17, "    publisher: Bloomberg (reprint)")}, NAME, 16, "sources[0]",
+     "the lower-case 'reprint' in (reprint) describes the source"),
+    ("publisher-based", {NAME: replace_line(17, "    publisher: Ticker Report (Reuters-based)")}, NAME, 16, "sources[0]", "-based"),
+    ("publisher-reprint-of", {NAME: replace_line(17, "    publisher: Reprint of the CAC statement (bangqike.com)")}, NAME, 16,
+     "sources[0]", "starts with a description"),
     ("bad-status", {NAME: replace_line(14, "status: rumour")}, NAME, 14, "status", "'official' or 'reported'"),
     ("document-citation-form", {NAME: BASE + "documents:\n  - kind: federal-register\n    citation: FR 87 62186\n"},
      NAME, 22, "documents[0]", "not of the form of a federal-register citation"),
@@ -313,3 +319,13 @@ def test_startup_cache_rebuilds_every_bilingual_field(tmp_path):
     again = load_snapshot(root, tmp_path / "cache")
     assert again.events == first.events
     assert isinstance(again.events[0].label, Text) and isinstance(again.events[0].context, Text)
+
+
+def test_publisher_names_with_a_parenthesis_pass():
+    """The names the store keeps in parentheses (its own script, an acronym, a parent, a blog, a
+    place, a domain) are not descriptions."""
+    from app.models import publisher_description
+    for name in ("Guancha (观察者网)", "Export Compliance Daily (Warren News)", "The Standard (Hong Kong)",
+                 "Kuwait News Agency (KUNA)", "US Government Publishing Office (govinfo.gov)",
+                 "Crowell & Moring (Government Contracts Legal Forum)", "Reuters", "Federal Register / BIS"):
+        assert publisher_description(name) is None, name

@@ -215,8 +215,8 @@ def test_embed_without_its_list_still_fills_its_frame(page, server):
 
 
 def test_the_embed_paints_its_header_first_and_its_chart_next(browser, server):
-    """The embed's first paint is its header, list line and credit; its legend and chart (the
-    server-drawn preview, whose first lane label carries Element Timing) come a frame later
+    """The embed's first paint is its header, legend, list line and credit; its chart (the
+    server-drawn preview, whose first lane label carries Element Timing) comes a frame later
     (static/style.css, "First frames"), and nothing painted moves meanwhile."""
     ctx = browser.new_context(viewport={"width": 800, "height": 420})
     pg = ctx.new_page()

@@ -240,3 +240,21 @@ new PerformanceObserver(l => { for (const e of l.getEntries()) window.__shift +=
     assert pg.evaluate("[...document.querySelectorAll('.embed-main > *')].every(e => "
                        "getComputedStyle(e).contentVisibility === 'visible')")
     ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_small_frame_gives_the_chart_what_the_lines_leave(browser, server, lang):
+    """A frame under 380 px hides the legend; each part keeps its own grid row, so the chart still
+    gets the rest of the frame and the list line sits below it (with the legend hidden, the chart
+    had slipped into the legend's row: 66 px high, under the list line, with an empty band below)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 300})
+    pg = ctx.new_page()
+    pg.goto(f"{server.url}/embed?lang={lang}&height=300")
+    wait_chart(pg)
+    box = lambda sel: pg.locator(sel).bounding_box()  # noqa: E731
+    chart, summary, credit = box("#chart"), box(".embed-list > summary"), box(".embed-footer")
+    assert not pg.locator(".chart-legend").is_visible()
+    assert chart["height"] >= 180, chart
+    assert summary["y"] >= chart["y"] + chart["height"] - 1, (chart, summary)
+    assert credit["y"] >= summary["y"] + summary["height"] - 1 and credit["y"] + credit["height"] <= 301, credit
+    ctx.close()

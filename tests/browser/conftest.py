@@ -85,3 +85,22 @@ def serious(results) -> list[str]:
                               for n in v["nodes"][:5])
             out.append(f"{v['id']} ({v['impact']}): {v['help']} -> {nodes}")
     return out
+
+
+# Element Timing: when each text carrying an `elementtiming` attribute was painted (the pages'
+# "header", "filters" and "chart"; static/style.css, "First frames").
+PAINT_TIMES = """window.__paints = {};
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__paints[e.identifier] = e.renderTime; })
+  .observe({type: 'element', buffered: true});"""
+
+
+def paint_times(page, *names: str) -> tuple[dict, float]:
+    """The paint times of `names` (page opened with PAINT_TIMES as an init script) and the first
+    contentful paint, once all of them are reported (within 5 s)."""
+    wanted = " && ".join(f"window.__paints[{name!r}]" for name in names)
+    for _ in range(50):
+        if page.evaluate(f"!!({wanted})"):
+            break
+        page.wait_for_timeout(100)
+    fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    return page.evaluate("window.__paints"), fcp

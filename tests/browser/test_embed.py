@@ -11,7 +11,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import POINTS, serious, shot, wait_chart
+from tests.browser.conftest import PAINT_TIMES, POINTS, paint_times, serious, shot, wait_chart
 from tests.conftest import free_port
 
 ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A news article</title></head>
@@ -220,19 +220,12 @@ def test_the_embed_paints_its_header_first_and_its_chart_next(browser, server):
     (static/style.css, "First frames"), and nothing painted moves meanwhile."""
     ctx = browser.new_context(viewport={"width": 800, "height": 420})
     pg = ctx.new_page()
-    pg.add_init_script("""window.__paints = {}; window.__shift = 0;
-new PerformanceObserver(l => { for (const e of l.getEntries()) window.__paints[e.identifier] = e.renderTime; })
-  .observe({type: 'element', buffered: true});
+    pg.add_init_script(PAINT_TIMES + """window.__shift = 0;
 new PerformanceObserver(l => { for (const e of l.getEntries()) window.__shift += e.value; })
   .observe({type: 'layout-shift', buffered: true});""")
     pg.goto(f"{server.url}/embed?lang=en&height=420")
     wait_chart(pg)
-    for _ in range(50):
-        if pg.evaluate("!!(window.__paints.header && window.__paints.chart)"):
-            break
-        pg.wait_for_timeout(100)
-    paints = pg.evaluate("window.__paints")
-    fcp = pg.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    paints, fcp = paint_times(pg, "header", "chart")
     assert paints["header"] <= fcp + 1, f"something was painted before the header: {paints}, FCP {fcp}"
     assert paints["chart"] > paints["header"], f"the chart was painted with the header: {paints}"
     assert pg.evaluate("window.__shift") < 0.005, "something painted in the embed moved while it started"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import POINTS, marker_count, serious, shot, wait_chart
+from tests.browser.conftest import PAINT_TIMES, POINTS, marker_count, paint_times, serious, shot, wait_chart
 
 
 def total(client, **params) -> int:
@@ -376,17 +376,10 @@ def test_the_header_is_painted_first_and_the_first_screen_next(browser, server):
     was painted with the whole first screen, 60 ms later in a fresh renderer, scripts/bench_page.py)."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = ctx.new_page()
-    pg.add_init_script("""window.__paints = {};
-new PerformanceObserver(l => { for (const e of l.getEntries()) window.__paints[e.identifier] = e.renderTime; })
-  .observe({type: 'element', buffered: true});""")
+    pg.add_init_script(PAINT_TIMES)
     pg.goto(server.url + "/")
     pg.wait_for_load_state("load")
-    for _ in range(50):
-        if pg.evaluate("!!(window.__paints.header && window.__paints.filters)"):
-            break
-        pg.wait_for_timeout(100)
-    paints = pg.evaluate("window.__paints")
-    fcp = pg.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    paints, fcp = paint_times(pg, "header", "filters")
     assert paints["header"] <= fcp + 1, f"something was painted before the header: {paints}, FCP {fcp}"
     assert paints["filters"] > paints["header"], f"the filters were painted with the header: {paints}"
     ctx.close()

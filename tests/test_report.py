@@ -178,3 +178,18 @@ def test_a_reprint_names_the_site_read_in_the_page_language(client):
         rows = {r["id"]: r for r in csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text))}
         assert f"{text}: " in rows[e["id"]]["sources"]
         assert str(escape(text)) in client.get("/events.atom", params={"lang": lang}).text
+
+
+def test_related_events_are_listed_in_the_page_language(client):
+    """An event page lists its related events with their dates in the page's parentheses:
+    "(December 8, 2025)" in English, "（2025年12月8日）" in Chinese, never "(2025年…)"."""
+    import re
+
+    one = client.get("/events/2025-12-09-china-h200-limits-reported").json()
+    assert one["related"]
+    pages = {lang: client.get(f"/event/{one['id']}", params={"lang": lang}).text for lang in ("en", "zh")}
+    assert re.search(r'</a> <span class="meta">\(December 8, 2025\)</span>', pages["en"])
+    assert '</a><span class="meta">（2025年12月8日）</span>' in pages["zh"]
+    assert not re.search(r'class="meta">\(\d{4}年', pages["zh"])
+    glossary = client.get("/glossary", params={"lang": "zh"}).text
+    assert '<span class="meta">（' in glossary and not re.search(r'class="meta">\(\d{4}年', glossary)

@@ -441,6 +441,13 @@ class Term(Strict):
 class Glossary(Strict):
     terms: dict[Key, Term]
 
+    @model_validator(mode="after")
+    def _see_also_exists(self) -> "Glossary":
+        missing = sorted({k for term in self.terms.values() for k in term.see_also} - set(self.terms))
+        if missing:
+            raise ValueError(f"see_also names no term: {', '.join(missing)}")
+        return self
+
 
 # --- stories ----------------------------------------------------------------------------
 

@@ -59,3 +59,25 @@ def test_glossary_sources_are_written_in_the_page_language(client):
             lines = re.findall(r'<p class="(?:term-sources|variants)">(.*?)</p>', page)
             assert lines and all(line.startswith(("来源：", "本站不使用：")) for line in lines), lines[:3]
             assert not [line for line in lines if re.search(r"[;:] <(?:a|cite)\b", line)]
+
+
+def test_see_also_names_the_terms_in_the_page_language(client):
+    """"See also" gives the other terms' names in the page's language, not their keys."""
+    terms = {t["id"]: t for t in client.get("/terms").json()}
+    term = next(t for t in terms.values() if t["see_also"])
+    for lang, sep in (("en", ": "), ("zh", "：")):
+        page = client.get("/glossary", params={"lang": lang}).text
+        other = terms[term["see_also"][0]]
+        assert f'<a href="#t-{other["id"]}">{other[lang]["name"]}</a>' in page
+        assert f'{"另见" if lang == "zh" else "See also"}{sep}<a' in page
+
+
+def test_see_also_must_name_a_term():
+    import pydantic
+    import pytest
+
+    from app.models import Glossary
+    term = {"en": {"name": "a"}, "zh": {"name": "甲"}, "definition": {"en": "d", "zh": "定"},
+            "sources": [{"url": "https://example.org", "publisher": "X", "title": "t"}], "see_also": ["nope"]}
+    with pytest.raises(pydantic.ValidationError, match="see_also names no term: nope"):
+        Glossary.model_validate({"terms": {"a": term}})

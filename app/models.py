@@ -92,8 +92,26 @@ def publisher_description(publisher: str) -> str | None:
     return None
 
 
+def via_description(via: str) -> str | None:
+    """What in `via` is a description, not the name (or domain) of the site read."""
+    if re.match(r"(?:the|a|an)\s", via):
+        return "it starts with an article"
+    if m := re.search(r"\b(?:mirror\w*|reprint\w*|cop(?:y|ies)|compilation|repository|staging|site|page)\b"
+                      r"|,\s*(?:a|an|the)\s", via):
+        return f"{m.group(0).strip(', ')!r} describes the copy"
+    return None
+
+
+def check_names(publisher: str, via: str | None) -> None:
+    """Refuse a publisher or a via that is not a name (Source and GlossarySource)."""
+    check_publisher(publisher)
+    if via and (described := via_description(via)):
+        raise ValueError(f"source via {via!r}: `via` is the name (or the domain) of the site whose copy was "
+                         f"read, and {described}; what the copy is goes in the bilingual `note`")
+
+
 def check_publisher(publisher: str) -> None:
-    """Refuse a publisher that is not a name (Source and GlossarySource)."""
+    """Refuse a publisher that is not a name."""
     if re.search(r"\bvia\b|\bciting\b|reprinted by", publisher):
         raise ValueError(f"source {publisher!r}: the site whose copy was read (via, reprinted by) goes "
                          "in `via`, and what the source cites in its `note`, not in publisher")
@@ -121,7 +139,7 @@ class Source(Strict):
     def _url_or_citation(self) -> "Source":
         if not self.url and not self.citation:
             raise ValueError("a source needs a url or a citation")
-        check_publisher(self.publisher)
+        check_names(self.publisher, self.via)
         if re.search(r"\(descriptive title\)", self.title, re.I) or (
                 self.note and (re.match(r"descriptive title", self.note.en, re.I) or self.note.zh.startswith("描述性标题"))):
             raise ValueError(f"source {self.title!r}: a descriptive title says so with title_descriptive: true, "
@@ -421,7 +439,7 @@ class GlossarySource(Strict):
 
     @model_validator(mode="after")
     def _publisher(self) -> "GlossarySource":
-        check_publisher(self.publisher)
+        check_names(self.publisher, self.via)
         return self
 
 

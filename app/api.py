@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from app import query as q
 from app.apimodels import EventDetail, EventsJSON, Facets, Problem, StoryBrief, StoryOut, TermOut, TimelineJSDocument
-from app.models import Taxonomy
+from app.models import Publishers, Taxonomy
 from app.httpcache import prepare, send
 from app.errors import ProblemError
 from app.jsonout import json_bytes
@@ -189,6 +189,21 @@ def get_taxonomy(request: Request) -> Response:
     snap = snapshot(request)
     prepared = prepared_cache(request).get_or_build(
         cache_key(request, snap=snap), lambda: prepare(json_bytes(snap.taxonomy.model_dump(mode="json")), "application/json"))
+    return send(request, prepared, cache_control(request))
+
+
+@router.get(
+    "/publishers",
+    summary="Publishers",
+    description="The one name of each publisher and site the sources name, in English (as `sources[].publisher` and "
+    "`sources[].via` write it) and in Chinese where it has one (as Chinese pages show it), with the other names not "
+    "used; `term` is the glossary term a publisher is (timeline_data/publishers.yaml).",
+    responses={200: {"description": "The publishers.", "model": Publishers}, **ERRORS},
+)
+def get_publishers(request: Request) -> Response:
+    snap = snapshot(request)
+    prepared = prepared_cache(request).get_or_build(cache_key(request, snap=snap), lambda: prepare(json_bytes(
+        snap.publishers.model_dump(mode="json") if snap.publishers else {"publishers": []}), "application/json"))
     return send(request, prepared, cache_control(request))
 
 

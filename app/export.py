@@ -144,7 +144,8 @@ class Exporter:
             # each data file: the live address the app answers, and the export's file for it,
             # both from the URL builders
             live, files = LiveUrls(""), StaticUrls("", at=None)
-            pairs = [(live.taxonomy(), files.taxonomy()), (live.stories_api(), files.stories_api()),
+            pairs = [(live.taxonomy(), files.taxonomy()), (live.publishers(), files.publishers()),
+                     (live.stories_api(), files.stories_api()),
                      (live.terms_api(), files.terms_api())]
             pairs += [(live.story_api(i), files.story_api(i)) for i in story_ids]
             pairs += [(live.term_api(i), files.term_api(i)) for i in term_ids]

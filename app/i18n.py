@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from app.qvalues import qvalues
 
@@ -206,10 +207,11 @@ def source_title(source, lang: str) -> str:
     return source.title + (_aside("title_descriptive", lang) if source.title_descriptive else "")
 
 
-def source_publisher(source, lang: str) -> str:
-    """Who published a source, and the site whose copy was read: "Reuters (via Nasdaq)",
-    "Reuters（经Nasdaq转载）"."""
-    return source.publisher + (_aside("via", lang, site=source.via) if source.via else "")
+def source_publisher(source, lang: str, name: Callable[[str, str], str]) -> str:
+    """Who published a source, and the site whose copy was read, by their names in `lang`
+    (name: Snapshot.publisher_name, from timeline_data/publishers.yaml): "Reuters (via Nasdaq)",
+    "路透社（经纳斯达克转载）"."""
+    return name(source.publisher, lang) + (_aside("via", lang, site=name(source.via, lang)) if source.via else "")
 
 
 def count_text(n: int, lang: str) -> str:

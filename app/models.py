@@ -68,9 +68,10 @@ class Text(Strict):
         return self.zh if lang == "zh" else self.en
 
 
-# A publisher is a name. A parenthesis in it may hold another name of the same publisher (its
-# name in its own script, an acronym, its parent, the firm's named blog, a place: "Guancha
-# (观察者网)", "Export Compliance Daily (Warren News)", "The Standard (Hong Kong)"), never a
+# A publisher is a name (its one name, where timeline_data/publishers.yaml lists it: the store
+# checks that). A parenthesis in it may hold another name of the same publisher (an acronym, its
+# parent, the firm's named blog, a place: "Baker McKenzie (International Trade Compliance
+# Update)", "The Standard (Hong Kong)"), never a
 # description, which would show in English on Chinese pages: a reprint's site goes in `via`, what
 # the source is or does in its bilingual `note`. Descriptions are written in lower case ("reprint",
 # "summary of …", "law blog", "Reuters-based"); names are not, except domains ("govinfo.gov").
@@ -83,6 +84,9 @@ def publisher_description(publisher: str) -> str | None:
         return f"it starts with a description ({publisher.split()[0]!r})"
     if re.search(r"\w-based\b", publisher):
         return "'…-based' describes the source"
+    if m := re.search(r"\b(?:fact sheet|press release|news release|statement|announcement|transcript|summary|"
+                      r"article|notice|website|blog post|copy|mirror|archive)\b", publisher):
+        return f"{m.group(0)!r} describes the source"
     if re.search(r"\)\s*[,;]", publisher):
         return "text after its parenthesis"
     for inner in re.findall(r"\(([^)]*)\)", publisher):
@@ -465,6 +469,73 @@ class Glossary(Strict):
         if missing:
             raise ValueError(f"see_also names no term: {', '.join(missing)}")
         return self
+
+
+# --- publishers -------------------------------------------------------------------------
+
+
+class PublisherName(Strict):
+    """One publisher or site of timeline_data/publishers.yaml: the one name sources write it by,
+    its name on Chinese pages, and the other names sources must not use. A publisher that is a
+    glossary term (MOFCOM, the Federal Register) takes the term's names."""
+
+    term: Key | None = Field(None, description="the glossary term whose names are this publisher's (then no en or zh)")
+    en: NonEmpty | None = Field(None, description="the name written in sources' publisher and via, and shown on "
+                                                  "English pages")
+    zh: NonEmpty | None = Field(None, description="its name on Chinese pages, where it has one in use (else the "
+                                                  "English name shows)")
+    variants: Annotated[list[NonEmpty], Field(max_length=20)] = Field(
+        default_factory=list, description="other names of the same publisher, refused in publisher and via")
+
+    @field_validator("term")
+    @classmethod
+    def _term_exists(cls, term: str | None, info: ValidationInfo) -> str | None:
+        glossary = (info.context or {}).get("glossary")
+        if term is not None and (glossary is None or term not in glossary.terms):
+            raise ValueError(f"no glossary term {term!r} (timeline_data/glossary.yaml)")
+        return term
+
+    @model_validator(mode="after")
+    def _names(self, info: ValidationInfo) -> "PublisherName":
+        if self.term is None:
+            if self.en is None:
+                raise ValueError("a publisher needs its English name (en), or the glossary term it is (term)")
+            return self
+        if self.en is not None or self.zh is not None:
+            raise ValueError(f"a publisher that is the glossary term {self.term!r} takes its names from the "
+                             "glossary: no en or zh")
+        names = info.context["glossary"].terms[self.term]
+        object.__setattr__(self, "en", names.en.name)
+        object.__setattr__(self, "zh", names.zh.name)
+        return self
+
+
+class Publishers(Strict):
+    """timeline_data/publishers.yaml: one name per publisher, in each language. Validate it with
+    context={"glossary": the glossary}, which names the publishers that are terms."""
+
+    publishers: list[PublisherName]
+
+    @model_validator(mode="after")
+    def _one_name_each(self) -> "Publishers":
+        seen: dict[str, str] = {}
+        for entry in self.publishers:
+            for name in (entry.en, *entry.variants):
+                if name in seen:
+                    raise ValueError(f"{name!r} is listed twice (for {seen[name]!r} and {entry.en!r})")
+                seen[name] = entry.en
+        return self
+
+    def written(self) -> dict[str, str]:
+        """Each name a source must not write -> the name it writes instead: the variants, and
+        the Chinese names of publishers whose written name is another."""
+        out = {v: e.en for e in self.publishers for v in e.variants}
+        out.update({e.zh: e.en for e in self.publishers if e.zh and e.zh != e.en and e.zh not in out})
+        return out
+
+    def zh_names(self) -> dict[str, str]:
+        """written name -> its name on Chinese pages"""
+        return {e.en: e.zh for e in self.publishers if e.zh}
 
 
 # --- stories ----------------------------------------------------------------------------

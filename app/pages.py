@@ -92,7 +92,7 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "t": lambda key, **kw: t(key, lang, **kw),
         "fdate": lambda day, precision="day": format_date(day, precision, lang),
         "number_note": lambda doc: document_number_note(doc, lang),
-        "source_publisher": lambda source: source_publisher(source, lang),
+        "source_publisher": lambda source: source_publisher(source, lang, snap.publisher_name),
         "paren": lambda text: parenthetical(text, lang),
         "urls": u,
         "asset_url": u.asset,

@@ -128,9 +128,14 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _source_text(source, lang: str) -> str:
+def _source_text(source, lang: str, name: Callable[[str, str], str]) -> str:
     where = " ".join(x for x in (source.citation, source.url) if x)
-    return f"{source_publisher(source, lang)}: {source_title(source, lang)} {where}".strip()
+    return f"{source_publisher(source, lang, name)}: {source_title(source, lang)} {where}".strip()
+
+
+def _who(ctx: RenderContext, source) -> str:
+    """A source's publisher (and via) in the context's language, escaped for HTML."""
+    return html.escape(source_publisher(source, ctx.lang, ctx.snapshot.publisher_name))
 
 
 def _document_text(doc, lang: str) -> str:
@@ -154,7 +159,7 @@ def render_csv(ctx: RenderContext) -> bytes:
             e.category, ";".join(e.technologies), "; ".join(e.entities), str(e.significance),
             e.label.get(lang) if e.label else "", e.status, " | ".join(_document_text(d, lang) for d in e.documents),
             e.document_note.get(lang) if e.document_note else "",
-            " | ".join(_source_text(s, lang) for s in e.sources),
+            " | ".join(_source_text(s, lang, ctx.snapshot.publisher_name) for s in e.sources),
             ";".join(f"{r.relation}:{r.id}" for r in e.related),
             e.added.isoformat(), e.updated.isoformat(),
             " | ".join(f"{c.date.isoformat()}: {c.text.get(lang)}" for c in e.changes),
@@ -187,7 +192,7 @@ def render_ics(ctx: RenderContext) -> bytes:
         item.add("dtstart", e.date)
         item.add("dtend", e.date + dt.timedelta(days=1))
         item.add("summary", e.title.get(ctx.lang))
-        sources = "\n".join(f"- {_source_text(s, ctx.lang)}" for s in e.sources)
+        sources = "\n".join(f"- {_source_text(s, ctx.lang, ctx.snapshot.publisher_name)}" for s in e.sources)
         item.add("description", f"{with_state(ctx, e, e.summary.get(ctx.lang))}\n\n{sources}")
         item.add("url", ctx.urls.event(e.id))
         item.add("categories", [e.category])
@@ -230,8 +235,8 @@ def render_atom(ctx: RenderContext) -> bytes:
         entry.updated(_midnight(max(e.updated, e.date)))
         entry.category(term=e.category)
         sources = "".join(
-            f'<li><a href="{html.escape(s.url)}">{html.escape(source_publisher(s, lang))}: {html.escape(source_title(s, lang))}</a></li>'
-            if s.url else f"<li>{html.escape(source_publisher(s, lang))}: {html.escape(source_title(s, lang))} ({html.escape(s.citation or '')})</li>"
+            f'<li><a href="{html.escape(s.url)}">{_who(ctx, s)}: {html.escape(source_title(s, lang))}</a></li>'
+            if s.url else f"<li>{_who(ctx, s)}: {html.escape(source_title(s, lang))} ({html.escape(s.citation or '')})</li>"
             for s in e.sources
         )
         summary = with_state(ctx, e, e.summary.get(lang))
@@ -258,8 +263,8 @@ def timelinejs_data(ctx: RenderContext) -> dict[str, Any]:
     events = []
     for e in ctx.page.events:
         sources = "".join(
-            f'<li><a href="{html.escape(s.url)}" rel="noopener">{html.escape(source_publisher(s, lang))}</a></li>' if s.url
-            else f"<li>{html.escape(source_publisher(s, lang))} ({html.escape(s.citation or '')})</li>"
+            f'<li><a href="{html.escape(s.url)}" rel="noopener">{_who(ctx, s)}</a></li>' if s.url
+            else f"<li>{_who(ctx, s)} ({html.escape(s.citation or '')})</li>"
             for s in e.sources
         )
         item: dict[str, Any] = {
@@ -302,7 +307,7 @@ def event_jsonld(snapshot: Snapshot, event: Event, urls, lang: str) -> dict[str,
         "organizer": [{"@type": "Organization", "name": name} for name in actors],
         "keywords": [event.category, *event.technologies, *event.entities],
         "citation": [
-            {"@type": "CreativeWork", "name": s.title, "publisher": s.publisher,
+            {"@type": "CreativeWork", "name": s.title, "publisher": snapshot.publisher_name(s.publisher, lang),
              **({"url": s.url} if s.url else {}), **({"identifier": s.citation} if s.citation else {})}
             for s in event.sources
         ],

@@ -74,6 +74,11 @@ def build(snapshot: Snapshot, folder: Path) -> Report:
     sources = Counter(source_kind(s) for e in events for s in e.sources)
     total = sum(sources.values())
     lines.append(f"sources: {total}; " + ", ".join(f"{k} {n} ({n / total:.0%})" for k, n in sources.most_common()))
+    names = [n for e in events for s in e.sources for n in (s.publisher, s.via) if n]
+    listed = snapshot.publishers.publishers if snapshot.publishers else []
+    lines.append(f"publishers and sites named: {len(set(names))}; listed in publishers.yaml: {len(listed)} "
+                 f"({sum(1 for p in listed if p.zh)} with a Chinese name); names in sources that have a Chinese "
+                 f"name: {sum(1 for n in names if n in snapshot.publisher_zh)} of {len(names)}")
     undocumented = [snapshot.files[e.id] for e in acts if not e.documents and not e.document_note]
     glossary = snapshot.glossary
     terminology = check_events(events, glossary, dict(snapshot.files)) if glossary else ["no glossary.yaml"]

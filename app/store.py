@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from app import snapcache, yamlfile
 from app.filters import FACETS, event_values
-from app.models import Event, Glossary, Story, Taxonomy
+from app.models import Event, Glossary, Publishers, Story, Taxonomy
 from app.textindex import TextIndex
 from app.yamlfile import Problem
 
@@ -36,6 +36,7 @@ TAXONOMY_FILE = "taxonomy.yaml"
 EVENTS_DIR = "events"
 STORIES_DIR = "stories"
 GLOSSARY_FILE = "glossary.yaml"
+PUBLISHERS_FILE = "publishers.yaml"
 
 
 class StoreError(Exception):
@@ -61,6 +62,8 @@ class Snapshot:
     precomputed_text: TextIndex | None = field(default=None, repr=False, compare=False)  # from the cache
     stories: tuple[Story, ...] = ()  # sorted by id
     glossary: Glossary | None = None
+    publishers: Publishers | None = None
+    publisher_zh: Mapping[str, str] = field(init=False, repr=False, compare=False)  # written name -> Chinese
     by_id: Mapping[str, int] = field(init=False)
     index: Mapping[str, Mapping[str, frozenset[int]]] = field(init=False)
     text_index: TextIndex = field(init=False, repr=False, compare=False)  # full text, both languages
@@ -68,6 +71,7 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(self, "publisher_zh", MappingProxyType(self.publishers.zh_names() if self.publishers else {}))
         set_(self, "by_id", MappingProxyType({e.id: i for i, e in enumerate(self.events)}))
         index: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         inverse: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -102,6 +106,10 @@ class Snapshot:
         limit = self.taxonomy.reviewed_through
         return [name for name in ("effective_date", "end_date") if (getattr(event, name) or limit) > limit]
 
+    def publisher_name(self, name: str, lang: str) -> str:
+        """A publisher's or site's name as pages in `lang` show it (timeline_data/publishers.yaml)."""
+        return self.publisher_zh.get(name, name) if lang == "zh" else name
+
     def side_of(self, event: Event) -> str:
         return self.taxonomy.actors[event.primary_actor].side
 
@@ -132,12 +140,13 @@ def _validation_problems(exc: ValidationError, located: yamlfile.Located, displa
     return problems
 
 
-def _load_model(path: Path, model, problems: list[Problem]):
-    """One whole-file model (taxonomy, glossary) validated, or None with its problems recorded."""
+def _load_located(path: Path, model, problems: list[Problem], context: dict | None = None):
+    """One whole-file model (taxonomy, glossary, publishers) validated, with its positions:
+    (model, located), or None with its problems recorded."""
     display = str(path)
     try:
         located = yamlfile.load(path, display)
-        return model.model_validate(located.data)
+        return model.model_validate(located.data, context=context), located
     except yamlfile.YamlFileError as exc:
         problems.append(exc.problem)
     except ValidationError as exc:
@@ -145,12 +154,32 @@ def _load_model(path: Path, model, problems: list[Problem]):
     return None
 
 
-def _load_glossary(folder: Path, problems: list[Problem], digest) -> Glossary | None:
-    path = folder / GLOSSARY_FILE
+def _load_model(path: Path, model, problems: list[Problem]):
+    loaded = _load_located(path, model, problems)
+    return loaded[0] if loaded else None
+
+
+def _load_optional(folder: Path, name: str, model, problems: list[Problem], digest, context: dict | None = None):
+    """An optional whole-file model (glossary, publishers): (model, located), or None."""
+    path = folder / name
     if not path.is_file():
         return None
     digest.update(path.read_bytes())
-    return _load_model(path, Glossary, problems)
+    return _load_located(path, model, problems, context)
+
+
+def _check_publishers(sources, loc: tuple, written: Mapping[str, str], located: yamlfile.Located,
+                      display: str) -> list[Problem]:
+    """A source names each publisher and site by its one name in publishers.yaml."""
+    problems = []
+    for i, source in enumerate(sources):
+        for name in ("publisher", "via"):
+            value = getattr(source, name)
+            if value in written:
+                line, col = located.position((*loc, i, name))
+                problems.append(Problem(display, line, col, yamlfile.field_name((*loc, i, name)),
+                                        f"{value!r} is written {written[value]!r} (timeline_data/{PUBLISHERS_FILE})"))
+    return problems
 
 
 def _load_taxonomy(folder: Path, problems: list[Problem]) -> Taxonomy | None:
@@ -196,8 +225,13 @@ def cache_is_current(folder: Path | str, cache_dir: Path | None) -> bool:
     folder = Path(folder)
     if cache_dir is None or not folder.is_dir():
         return False
-    key = snapcache.fingerprint(folder, _event_files(folder / EVENTS_DIR))
+    key = snapcache.fingerprint(folder, _event_files(folder / EVENTS_DIR) + _other_files(folder))
     return snapcache.is_current(cache_dir, folder, key)
+
+
+def _other_files(folder: Path) -> list[str]:
+    """The data files beside the events and the taxonomy that the snapshot holds (the cache's key)."""
+    return [str(p) for p in _story_files(folder)] + [str(folder / GLOSSARY_FILE), str(folder / PUBLISHERS_FILE)]
 
 
 @contextlib.contextmanager
@@ -227,19 +261,18 @@ def _load_snapshot(folder: Path, cache_dir: Path | None) -> Snapshot:
         raise StoreError([Problem(str(folder), 1, 1, "", "data folder does not exist")])
     events_dir = folder / EVENTS_DIR
     paths = _event_files(events_dir)
-    extra = [str(p) for p in _story_files(folder)] + [str(folder / GLOSSARY_FILE)]
-    key = snapcache.fingerprint(folder, paths + extra) if cache_dir is not None else ""
+    key = snapcache.fingerprint(folder, paths + _other_files(folder)) if cache_dir is not None else ""
     cached = snapcache.read(cache_dir, folder, key)
     if cached is not None:
-        blob, taxonomy, content_hash, files, text_index, stories, glossary = cached
+        blob, taxonomy, content_hash, files, text_index, stories, glossary, publishers = cached
         return Snapshot(events=snapcache.decode_events(blob), taxonomy=taxonomy, content_hash=content_hash,
                         loaded_at=dt.datetime.now(dt.timezone.utc), files=MappingProxyType(files),
-                        precomputed_text=text_index, stories=stories, glossary=glossary)
+                        precomputed_text=text_index, stories=stories, glossary=glossary, publishers=publishers)
     snapshot = _validate(folder, [Path(p) for p in paths], problems)
     if cache_dir is not None:
         snapcache.write(cache_dir, folder, key, (snapcache.encode_events(snapshot.events), snapshot.taxonomy,
                                                  snapshot.content_hash, dict(snapshot.files), snapshot.text_index,
-                                                 snapshot.stories, snapshot.glossary))
+                                                 snapshot.stories, snapshot.glossary, snapshot.publishers))
     return snapshot
 
 
@@ -284,7 +317,20 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
                 problems.append(Problem(display, line, col, f"related[{i}].id", f"no event with id {link.id!r}"))
 
     stories = _load_stories(folder, files, problems, digest)
-    glossary = _load_glossary(folder, problems, digest)
+    glossary_loaded = _load_optional(folder, GLOSSARY_FILE, Glossary, problems, digest)
+    glossary = glossary_loaded[0] if glossary_loaded else None
+    publishers_loaded = _load_optional(folder, PUBLISHERS_FILE, Publishers, problems, digest, {"glossary": glossary})
+    publishers = publishers_loaded[0] if publishers_loaded else None
+    if publishers is not None:
+        written = publishers.written()
+        for event in events:
+            located, display = located_by_id[event.id]
+            problems.extend(_check_publishers(event.sources, ("sources",), written, located, display))
+        if glossary_loaded:
+            located = glossary_loaded[1]
+            for key, term in glossary.terms.items():
+                problems.extend(_check_publishers(term.sources, ("terms", key, "sources"), written, located,
+                                                  str(folder / GLOSSARY_FILE)))
     if problems or taxonomy is None:
         raise StoreError(problems)
     events.sort(key=lambda e: (e.date, e.id))
@@ -296,6 +342,7 @@ def _validate(folder: Path, paths: list[Path], problems: list[Problem]) -> Snaps
         files=MappingProxyType(files),
         stories=tuple(sorted(stories, key=lambda s: s.id)),
         glossary=glossary,
+        publishers=publishers,
     )
 
 

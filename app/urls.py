@@ -106,6 +106,9 @@ class LiveUrls:
     def taxonomy(self) -> str:
         return self._u("/taxonomy")
 
+    def publishers(self) -> str:
+        return self._u("/publishers")
+
     def changes(self, lang: str | None = None) -> str:
         return self._u("/changes.atom", self._lang(lang))
 
@@ -262,6 +265,9 @@ class StaticUrls:
 
     def taxonomy(self) -> str:
         return self.file("taxonomy.json")
+
+    def publishers(self) -> str:
+        return self.file("publishers.json")
 
     def changes(self, lang: str | None = None) -> str:
         return self.file(f"changes.{self._lang(lang)}.atom")

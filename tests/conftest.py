@@ -138,3 +138,16 @@ def start_server():
     yield start
     for srv in started:
         srv.stop()
+
+
+def publisher_zh_names() -> dict[str, str]:
+    """The Chinese names of timeline_data/publishers.yaml, read from the YAML (a glossary term's
+    names from glossary.yaml), independently of the app's models."""
+    terms = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
+    names = {}
+    for entry in yaml.safe_load((DATA / "publishers.yaml").read_text(encoding="utf-8"))["publishers"]:
+        if "term" in entry:
+            entry = {"en": terms[entry["term"]]["en"]["name"], "zh": terms[entry["term"]]["zh"]["name"]}
+        if entry.get("zh"):
+            names[entry["en"]] = entry["zh"]
+    return names

@@ -273,6 +273,25 @@ def test_taxonomy(api):
     assert set(tax["sides"]) == {"us", "china", "allies"}
 
 
+def test_publishers(client, api):
+    """/publishers: each publisher's one name in both languages (a glossary term's from the
+    glossary), the variants not used; every source writes the one name."""
+    from tests.conftest import publisher_zh_names
+    listed = client.get("/publishers").json()["publishers"]
+    by_en = {p["en"]: p for p in listed}
+    assert by_en["Reuters"]["zh"] == "路透社"
+    assert by_en["MOFCOM"] == {"term": "mofcom", "en": "MOFCOM", "zh": "商务部", "variants": by_en["MOFCOM"]["variants"]}
+    assert "Ministry of Commerce of China" in by_en["MOFCOM"]["variants"]
+    assert {p["en"]: p["zh"] for p in listed if p["zh"]} == publisher_zh_names()
+    not_used = {v for p in listed for v in p["variants"]} | {p["zh"] for p in listed if p["zh"] and p["zh"] != p["en"]}
+    events = client.get("/events", params={"limit": 1000}).json()["events"]
+    written = {n for e in events for s in e["sources"] for n in (s["publisher"], s.get("via")) if n}
+    assert written & set(by_en) and not written & not_used, written & not_used
+    assert api.get("/publishers").json() == {"publishers": []}  # a store without publishers.yaml
+    spec = api.get("/openapi.json").json()
+    assert "Publishers" in spec["components"]["schemas"]
+
+
 def test_openapi_documents_every_parameter(api):
     spec = api.get("/openapi.json").json()
     params = {p["name"]: p for p in spec["paths"]["/events"]["get"]["parameters"]}

@@ -170,14 +170,50 @@ def test_a_reprint_names_the_site_read_in_the_page_language(client):
         Source(url="https://example.org/a", publisher="Reuters (via Nasdaq)", title="T")
     events = client.get("/events", params={"limit": 1000}).json()["events"]
     assert not [s["publisher"] for e in events for s in e["sources"] if "(via " in s["publisher"] or "citing" in s["publisher"]]
-    e = next(e for e in events if any(s.get("via") for s in e["sources"]))
-    s = next(s for s in e["sources"] if s.get("via"))
-    shown = {"en": f'{s["publisher"]} (via {s["via"]})', "zh": f'{s["publisher"]}（经{s["via"]}转载）'}
+    from tests.conftest import publisher_zh_names
+    zh = publisher_zh_names()
+    e = next(e for e in events if any(s.get("via") in zh and s["publisher"] in zh for s in e["sources"]))
+    s = next(s for s in e["sources"] if s.get("via") in zh and s["publisher"] in zh)
+    shown = {"en": f'{s["publisher"]} (via {s["via"]})', "zh": f'{zh[s["publisher"]]}（经{zh[s["via"]]}转载）'}
     for lang, text in shown.items():
         assert f" — {escape(text)}" in client.get(f"/event/{e['id']}", params={"lang": lang}).text
         rows = {r["id"]: r for r in csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text))}
         assert f"{text}: " in rows[e["id"]]["sources"]
         assert str(escape(text)) in client.get("/events.atom", params={"lang": lang}).text
+
+
+def test_publishers_are_named_in_the_page_language(client):
+    """One name per publisher (timeline_data/publishers.yaml): Chinese pages, CSV, Atom and the
+    TimelineJS data name a publisher and the site read by their Chinese names where they have
+    one ("路透社（经纳斯达克转载）"), English pages by the one English name; a variant or a Chinese name
+    in publisher or via is refused."""
+    import csv
+    import io
+
+    from markupsafe import escape
+
+    from tests.conftest import publisher_zh_names
+    zh = publisher_zh_names()
+    assert zh["Reuters"] == "路透社" and zh["MOFCOM"] == "商务部" and zh["Federal Register"] == "《联邦公报》"
+    events = client.get("/events", params={"limit": 1000}).json()["events"]
+    registered = 0
+    for e in events:
+        pages = {lang: client.get(f"/event/{e['id']}", params={"lang": lang}).text for lang in ("en", "zh")}
+        for s in e["sources"]:
+            assert s["publisher"] not in zh.values() or s["publisher"] in zh, s["publisher"]
+            registered += s["publisher"] in zh
+            via = s.get("via")
+            en = s["publisher"] + (f" (via {via})" if via else "")
+            cn = zh.get(s["publisher"], s["publisher"]) + (f"（经{zh.get(via, via)}转载）" if via else "")
+            assert f" — {escape(en)}" in pages["en"], (e["id"], en)
+            assert f" — {escape(cn)}" in pages["zh"], (e["id"], cn)
+    assert registered > 300
+    rows = list(csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": "zh", "limit": 1000}).text)))
+    cells = " | ".join(r["sources"] for r in rows)
+    assert "路透社: " in cells and "Reuters: " not in cells and "《联邦公报》: " in cells
+    assert "路透社" in client.get("/events.atom", params={"lang": "zh"}).text
+    assert "路透社" in client.get("/events.timelinejs.json", params={"lang": "zh"}).text
+    assert "路透社" not in client.get("/events.csv", params={"lang": "en"}).text
 
 
 def test_related_events_are_listed_in_the_page_language(client):

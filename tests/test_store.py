@@ -67,6 +67,21 @@ def store(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
 
+PUBLISHERS = """\
+publishers:
+  - {en: Reuters, zh: 路透社}
+  - {en: Associated Press, zh: 美联社, variants: [AP]}
+"""
+GLOSSARY = """\
+terms:
+  bis:
+    en: {name: Bureau of Industry and Security}
+    zh: {name: 美国商务部工业与安全局}
+    definition: {en: The agency., zh: 该机构。}
+    sources:
+      - {citation: 15 CFR 730, publisher: Example, title: EAR}
+"""
+
 # (case id, files, expected file, line, field, message fragment)
 CASES = [
     ("broken-yaml", {NAME: replace_line(9, "actors: [us-bis")}, NAME, 10, "", "invalid YAML"),
@@ -107,6 +122,21 @@ CASES = [
     ("publisher-based", {NAME: replace_line(17, "    publisher: Ticker Report (Reuters-based)")}, NAME, 16, "sources[0]", "-based"),
     ("publisher-reprint-of", {NAME: replace_line(17, "    publisher: Reprint of the CAC statement (bangqike.com)")}, NAME, 16,
      "sources[0]", "starts with a description"),
+    ("publisher-fact-sheet", {NAME: replace_line(17, "    publisher: FCC fact sheet")}, NAME, 16, "sources[0]",
+     "'fact sheet' describes the source"),
+    ("publisher-variant", {NAME: replace_line(17, "    publisher: AP"), "publishers.yaml": PUBLISHERS}, NAME, 17,
+     "sources[0].publisher", "'AP' is written 'Associated Press' (timeline_data/publishers.yaml)"),
+    ("publisher-chinese-name", {NAME: replace_line(17, "    publisher: 路透社"), "publishers.yaml": PUBLISHERS}, NAME, 17,
+     "sources[0].publisher", "'路透社' is written 'Reuters'"),
+    ("via-variant", {NAME: BASE.replace("    publisher: Example\n", "    publisher: Example\n    via: AP\n"),
+                     "publishers.yaml": PUBLISHERS}, NAME, 18, "sources[0].via", "'AP' is written 'Associated Press'"),
+    ("publisher-listed-twice", {NAME: BASE, "publishers.yaml": PUBLISHERS + "  - {en: AP News, variants: [AP]}\n"},
+     "publishers.yaml", 1, "", "'AP' is listed twice"),
+    ("publisher-no-term", {NAME: BASE, "publishers.yaml": PUBLISHERS + "  - term: nothing\n"},
+     "publishers.yaml", 4, "publishers[2].term", "no glossary term 'nothing'"),
+    ("publisher-term-and-names", {NAME: BASE, "glossary.yaml": GLOSSARY,
+                                  "publishers.yaml": PUBLISHERS + "  - {term: bis, en: BIS}\n"},
+     "publishers.yaml", 4, "publishers[2]", "takes its names from the glossary"),
     ("via-description", {NAME: BASE.replace("    publisher: Example\n", "    publisher: Example\n    via: a mirror site\n")},
      NAME, 16, "sources[0]", "it starts with an article"),
     ("via-mirror", {NAME: BASE.replace("    publisher: Example\n", "    publisher: Example\n    via: wpinitiate.com mirror\n")},

@@ -216,6 +216,8 @@ def test_data_files_parse(export):
     zh_rows = list(csv.DictReader(io.StringIO((out / "events.zh.csv").read_text(encoding="utf-8"))))
     assert re.search(r"[\u4e00-\u9fff]", zh_rows[0]["title"])
     assert json.loads((out / "taxonomy.json").read_text())["sides"]
+    publishers = json.loads((out / "publishers.json").read_text(encoding="utf-8"))["publishers"]
+    assert {"en": "Reuters", "zh": "路透社", "term": None, "variants": []} in publishers
     assert len(list((out / "events").glob("*.json"))) == n
 
 

@@ -460,12 +460,15 @@ def event_page(request: Request, event_id: str) -> Response:
         snap = snapshot(request)
         event = _get_event(request, event_id, lang)
         u = urls(request)
-        url = u.abs.event(event.id)
+        url = u.abs.event(event.id, lang)  # the page cited: a Chinese citation names the Chinese page
         today = dt.date.today()
         title = event.title.get(lang)
         site = t("site_title", lang)
         apa = f"{site}. ({_apa_date(event.date, event.date_precision)}). {title}. " \
               f"Retrieved {format_date(today, 'day', 'en')}, from {url}"
+        # GB/T 7714—2015, the Chinese standard for references, for an online resource: creator.
+        # title[EB/OL]. (updated)[cited]. address.
+        gbt = f"{site}. {title}[EB/OL]. ({event.updated.isoformat()})[{today.isoformat()}]. {url}." if lang == "zh" else None
         bibtex = (
             f"@misc{{cct-{event.id},\n"
             f"  title        = {{{_bibtex_escape(title)}}},\n"
@@ -477,7 +480,7 @@ def event_page(request: Request, event_id: str) -> Response:
         )
         body = request.app.state.jinja.get_template("event.html").render(
             **_globals(request, lang), e=event, detail_html=render_detail(request, snap, event, lang, heading="h1"),
-            jsonld=json_for_script(event_jsonld(snap, event, u.abs, lang)), apa=apa, bibtex=bibtex,
+            jsonld=json_for_script(event_jsonld(snap, event, u.abs, lang)), apa=apa, gbt=gbt, bibtex=bibtex,
         )
         return _html(body)
 

@@ -5,6 +5,8 @@ Over real HTTP, on a freshly started server, with real clients (feedparser, ical
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
 import io
 import json
 import re
@@ -205,6 +207,12 @@ def test_event_page_shows_updates_documents_and_a_correct_apa_date(api, store):
     assert "Last updated December 1, 2026" in page and "1 correction" in page
     y, m, d = str(corrected["date"]).split("-")
     assert re.search(rf"\({y}, [A-Z][a-z]+ {int(d)}\)\. ", page), "APA: (year, Month day)"
+    assert "GB/T 7714" not in page
+    zh = api.get(f"/event/{corrected['id']}", params={"lang": "zh"}).text
+    today = dt.date.today().isoformat()  # GB/T 7714—2015: creator. title[EB/OL]. (updated)[cited]. address.
+    assert (f'<p class="apa">芯片管制时间线. {html.escape(corrected["title"]["zh"], quote=False)}[EB/OL]. '
+            f'({corrected["updated"]})[{today}]. {str(api.base_url).rstrip("/")}/event/{corrected["id"]}?lang=zh.</p>') in zh, zh[-1500:]
+    assert f'from {str(api.base_url).rstrip("/")}/event/{corrected["id"]}?lang=zh</p>' in zh  # APA of the Chinese page
     listing = api.get("/", params={"status": "reported"}).text
     assert '<span class="badge reported">Reported</span>' in listing  # a label, capitalised like the others
     assert re.search(r'value="reported" checked>\s*Reported', listing)

@@ -163,7 +163,7 @@ def render_csv(ctx: RenderContext) -> bytes:
             ";".join(f"{r.relation}:{r.id}" for r in e.related),
             e.added.isoformat(), e.updated.isoformat(),
             " | ".join(f"{c.date.isoformat()}: {c.text.get(lang)}" for c in e.changes),
-            ctx.urls.event(e.id),
+            ctx.urls.event(e.id, lang),
         ]
         state = state_of(ctx, e)
         row += [state.kind, state.since.isoformat(), state.by or ""] if state else ["", "", ""]
@@ -194,7 +194,7 @@ def render_ics(ctx: RenderContext) -> bytes:
         item.add("summary", e.title.get(ctx.lang))
         sources = "\n".join(f"- {_source_text(s, ctx.lang, ctx.snapshot.publisher_name)}" for s in e.sources)
         item.add("description", f"{with_state(ctx, e, e.summary.get(ctx.lang))}\n\n{sources}")
-        item.add("url", ctx.urls.event(e.id))
+        item.add("url", ctx.urls.event(e.id, ctx.lang))
         item.add("categories", [e.category])
         item.add("transp", "TRANSPARENT")
         cal.add_component(item)
@@ -219,7 +219,7 @@ def render_atom(ctx: RenderContext) -> bytes:
     fg.link(href=ctx.self_url or ctx.urls.data("atom"), rel="self")
     if ctx.next_url:
         fg.link(href=ctx.next_url, rel="next")
-    fg.link(href=ctx.urls.explorer(), rel="alternate")
+    fg.link(href=ctx.urls.explorer(lang), rel="alternate")
     fg.author({"name": SITE_TITLE[lang]})
     latest = max((e.updated for e in ctx.page.events), default=ctx.snapshot.loaded_at.date())
     fg.updated(_midnight(latest))
@@ -227,10 +227,9 @@ def render_atom(ctx: RenderContext) -> bytes:
     # prepends, so they are added in reverse. An entry's `updated` is the event's last change.
     for e in reversed(ctx.page.events):
         entry = fg.add_entry()
-        url = ctx.urls.event(e.id)
-        entry.id(url)
+        entry.id(ctx.urls.event(e.id))  # the event's id, whatever the feed's language
         entry.title(e.title.get(lang))
-        entry.link(href=url)
+        entry.link(href=ctx.urls.event(e.id, lang))
         entry.published(_midnight(e.date))
         entry.updated(_midnight(max(e.updated, e.date)))
         entry.category(term=e.category)
@@ -297,7 +296,7 @@ def event_jsonld(snapshot: Snapshot, event: Event, urls, lang: str) -> dict[str,
         "@context": "https://schema.org",
         "@type": "Event",
         "@id": urls.event(event.id),
-        "url": urls.event(event.id),
+        "url": urls.event(event.id, lang),  # the page in the language of name and description
         "name": event.title.get(lang),
         "description": event.summary.get(lang),
         "startDate": event.date.isoformat(),
@@ -349,14 +348,14 @@ def changes_feed(snapshot: Snapshot, urls, lang: str, self_url: str, since: dt.d
     fg.subtitle("新增与更正的事件，最新在前。" if lang == "zh" else "Events added and corrected, newest first.")
     fg.language("zh-Hans" if lang == "zh" else "en")
     fg.link(href=self_url, rel="self")
-    fg.link(href=urls.explorer(), rel="alternate")
+    fg.link(href=urls.explorer(lang), rel="alternate")
     fg.author({"name": SITE_TITLE[lang]})
     fg.updated(_midnight(items[-1][0] if items else snapshot.loaded_at.date()))
     for day, entry_id, e, kind, text in items:  # feedgen prepends: oldest added first reads newest first
         entry = fg.add_entry()
         entry.id(entry_id)
         entry.title(prefix[kind] + e.title.get(lang))
-        entry.link(href=urls.event(e.id))
+        entry.link(href=urls.event(e.id, lang))
         entry.published(_midnight(day))
         entry.updated(_midnight(day))
         entry.category(term=kind)

@@ -55,7 +55,7 @@ def story_timelinejs(snapshot: Snapshot, story: Story, urls, lang: str) -> dict[
     events = []
     for i, step in enumerate(story.steps):
         event = snapshot.get(step.event)
-        link = html.escape(urls.event(event.id))
+        link = html.escape(urls.event(event.id, lang))
         events.append({
             "unique_id": f"step-{i + 1}",
             "start_date": _tl_date(event.date),

@@ -229,3 +229,34 @@ def test_related_events_are_listed_in_the_page_language(client):
     assert not re.search(r'class="meta">\(\d{4}年', pages["zh"])
     glossary = client.get("/glossary", params={"lang": "zh"}).text
     assert '<span class="meta">（' in glossary and not re.search(r'class="meta">\(\d{4}年', glossary)
+
+
+def test_downloads_in_chinese_link_the_chinese_pages(client):
+    """A Chinese CSV, iCalendar file, Atom feed, JSON-LD list, changes feed and story for
+    TimelineJS link each event's Chinese page (they linked the English one); the English ones the
+    English page (each page's canonical address). An Atom entry's id is the event's, whatever the
+    feed's language."""
+    import csv
+    import io
+
+    import feedparser
+    from icalendar import Calendar
+
+    first = client.get("/events", params={"limit": 1}).json()["events"][0]
+    en_url = first["url"]  # the JSON's, in no language: a page in the reader's (Accept-Language)
+    for lang in ("en", "zh"):
+        url = f"{en_url}?lang={lang}"  # each page's canonical address
+        rows = list(csv.DictReader(io.StringIO(client.get("/events.csv", params={"lang": lang}).text)))
+        assert rows[0]["url"] == url
+        cal = Calendar.from_ical(client.get("/events.ics", params={"lang": lang}).content)
+        assert str(cal.walk("VEVENT")[0]["url"]) == url
+        feed = feedparser.parse(client.get("/events.atom", params={"lang": lang, "sort": "date"}).content)
+        assert feed.entries[0].link == url and feed.entries[0].id == en_url
+        alternate = next(l["href"] for l in feed.feed.links if l["rel"] == "alternate")
+        assert ("lang=zh" in alternate) == (lang == "zh")
+        items = client.get("/events.jsonld", params={"lang": lang}).json()["itemListElement"]
+        assert items[0]["item"]["url"] == url and items[0]["item"]["@id"] == en_url
+        changes = feedparser.parse(client.get("/changes.atom", params={"lang": lang}).content)
+        assert all(("lang=zh" in e.link) == (lang == "zh") for e in changes.entries)
+        story = client.get("/stories/huawei", params={"format": "timelinejs", "lang": lang}).text
+        assert f"?lang={lang}" in story

@@ -80,7 +80,7 @@ def test_atom_is_complete_newest_first_updated_is_latest_change(api, store):
     events = _events(store)
     feed = feedparser.parse(api.get("/events.atom").content)
     assert not feed.bozo, feed.bozo_exception
-    got = [e.link.rsplit("/", 1)[-1] for e in feed.entries]
+    got = [e.id.rsplit("/", 1)[-1] for e in feed.entries]
     assert got == [e["id"] for e in reversed(events)]  # newest first, every event
     latest = max(str(e["updated"]) for e in events)
     assert feed.feed.updated.startswith(latest)
@@ -194,7 +194,7 @@ def test_real_store_reaches_feed_readers_and_calendars_in_full(client):
     feed = feedparser.parse(client.get("/events.atom").content)
     assert len(feed.entries) == total
     newest = client.get("/events", params={"sort": "-date", "limit": 1}).json()["events"][0]
-    assert feed.entries[0].link.endswith(newest["id"])
+    assert feed.entries[0].id.endswith(newest["id"])
     cal = Calendar.from_ical(client.get("/events.ics").content)
     assert len(cal.walk("VEVENT")) == total
     assert len(client.get("/events.timelinejs.json").json()["events"]) == total

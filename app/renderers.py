@@ -219,7 +219,7 @@ def render_atom(ctx: RenderContext) -> bytes:
     fg.link(href=ctx.self_url or ctx.urls.data("atom"), rel="self")
     if ctx.next_url:
         fg.link(href=ctx.next_url, rel="next")
-    fg.link(href=ctx.urls.explorer(lang), rel="alternate")
+    fg.link(href=ctx.urls.explorer(lang, ctx.query.filter_items()), rel="alternate")  # the same view, as a page
     fg.author({"name": SITE_TITLE[lang]})
     latest = max((e.updated for e in ctx.page.events), default=ctx.snapshot.loaded_at.date())
     fg.updated(_midnight(latest))

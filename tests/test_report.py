@@ -260,3 +260,6 @@ def test_downloads_in_chinese_link_the_chinese_pages(client):
         assert all(("lang=zh" in e.link) == (lang == "zh") for e in changes.entries)
         story = client.get("/stories/huawei", params={"format": "timelinejs", "lang": lang}).text
         assert f"?lang={lang}" in story
+        china = feedparser.parse(client.get("/events.atom", params={"lang": lang, "side": "china"}).content)
+        alternate = next(l["href"] for l in china.feed.links if l["rel"] == "alternate")
+        assert "side=china" in alternate and f"lang={lang}" in alternate  # the feed's view, as a page

@@ -19,7 +19,7 @@ so hosts without directory indexes such as S3/CloudFront origins work too):
     events.json, query-index.json                   every event; what static/query.js answers from
     events.{csv,ics,atom,timelinejs.json}           flat formats in English,
     events.zh.{csv,ics,atom,timelinejs.json}        ... and in Chinese
-    events/<id>.json, taxonomy.json, stories…, terms…, changes.<lang>.atom
+    events/<id>.json, taxonomy.json, publishers.json, stories…, terms…, changes.<lang>.atom
     cards/site.<lang>.png                           social cards
     static/...                                      assets, static/vendor/plotly.min.js
     _headers                                        cache and security headers (Netlify/Cloudflare Pages)

@@ -44,12 +44,16 @@ def _render_events(request: Request, params: EventsParams, fmt: str | None) -> R
     renderer = RENDERERS.get(name) or BY_EXTENSION.get(name)
     if renderer is None:
         raise ProblemError(400, f"unknown format {name!r}; known: {', '.join(RENDERERS)}", "format")
+    if fmt and params.format and (RENDERERS.get(params.format.lower()) or BY_EXTENSION.get(params.format.lower())) is not renderer:
+        raise ProblemError(400, f"format={params.format} and the extension .{fmt} ask for different formats; give one", "format")
+    # /events pages its JSON; a file (/events.json, .csv, …) is a download: every matching event
+    # unless a limit is asked for
+    paged = renderer.paged and fmt is None
 
     def build():
         query = params.to_query(snap, renderer.default_sort)
         offset = decode_cursor(params.cursor) if params.cursor else 0
-        # JSON is paged by default; the flat formats carry every matching event unless a limit is asked for
-        limit = params.limit or (DEFAULT_LIMIT if renderer.paged else max(len(q.match(snap, query)), 1))
+        limit = params.limit or (DEFAULT_LIMIT if paged else max(len(q.match(snap, query)), 1))
         page = q.page(snap, query, offset, limit)
         u = urls(request).abs
         items = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
@@ -107,7 +111,8 @@ def list_events(request: Request, params: Annotated[EventsParams, Query()]) -> R
 @router.get(
     "/events.{ext}",
     summary="List events as a file",
-    description="Same as /events, format chosen by the extension: json, csv, ics, atom, timelinejs.json, jsonld.",
+    description="Same as /events, format chosen by the extension: json, csv, ics, atom, timelinejs.json, jsonld. A "
+    "file is a download: every matching event unless `limit` is given (/events.json too, where /events pages).",
     responses={200: {"description": "The events in the chosen format.", "model": EventsJSON,
                      "content": FORMAT_CONTENT}, **ERRORS},
 )

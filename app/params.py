@@ -137,9 +137,9 @@ class EventsParams(FilterParams):
     """/events: filters plus pagination, language and format."""
 
     limit: int | None = Field(
-        None, ge=1, le=MAX_LIMIT, description=f"Page size, 1-{MAX_LIMIT}. JSON is paged, "
-        f"{DEFAULT_LIMIT} events a page by default; CSV, iCalendar, Atom, TimelineJS and JSON-LD carry every matching "
-        "event unless a limit is given (then they are paged too, with `next` in the Link header).")
+        None, ge=1, le=MAX_LIMIT, description=f"Page size, 1-{MAX_LIMIT}. /events (JSON) is paged, "
+        f"{DEFAULT_LIMIT} events a page by default; the files (/events.json, CSV, iCalendar, Atom, TimelineJS, JSON-LD) "
+        "carry every matching event unless a limit is given (then they are paged too, with `next` in the Link header).")
     cursor: str | None = Field(None, max_length=100, description="Opaque cursor from a previous response's `next`.")
     lang: Literal["en", "zh"] | None = Field(None, description="Language of title/summary in flat formats (CSV, iCal, Atom, TimelineJS). JSON carries both.")
     format: str | None = Field(None, max_length=20, description="Output format: json, csv, ics, atom, timelinejs, jsonld. A file extension (/events.csv) works too.")

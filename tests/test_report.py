@@ -263,3 +263,27 @@ def test_downloads_in_chinese_link_the_chinese_pages(client):
         china = feedparser.parse(client.get("/events.atom", params={"lang": lang, "side": "china"}).content)
         alternate = next(l["href"] for l in china.feed.links if l["rel"] == "alternate")
         assert "side=china" in alternate and f"lang={lang}" in alternate  # the feed's view, as a page
+
+
+def test_a_download_holds_the_whole_view(client):
+    """The explorer's "Download this view" links hold every event of the view, JSON too: a file
+    (/events.json) is a download, where /events pages its JSON (50 a page by default). A
+    format= that contradicts the extension is an error, not ignored."""
+    import re
+
+    page = client.get("/", params={"side": "us"}).text
+    links: dict[str, str] = {}
+    for href, label in re.findall(r'<a href="([^"]*/events\.[^"]+)">(JSON|CSV|iCal|Atom|TimelineJS)</a>', page):
+        links.setdefault(label, href.replace("&amp;", "&"))  # the first line: this view's downloads
+    assert all("side=us" in href for href in links.values()), links
+    assert set(links) == {"JSON", "CSV", "iCal", "Atom", "TimelineJS"}, links
+    body = client.get(links["JSON"]).json()
+    assert body["total"] == body["count"] == len(body["events"]) == 120 and body["next"] is None
+    assert len(client.get(links["TimelineJS"]).json()["events"]) == 120
+    paged = client.get("/events", params={"side": "us"}).json()
+    assert paged["count"] == 50 and paged["next"]
+    limited = client.get("/events.json", params={"side": "us", "limit": 10}).json()
+    assert limited["count"] == 10 and limited["next"]
+    bad = client.get("/events.csv", params={"format": "json"})
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/events.csv", params={"format": "csv"}).status_code == 200

@@ -83,3 +83,36 @@ def test_xml_form_and_bad_sizes_are_422(client, server):
     assert root.findtext("html").startswith("<iframe") and "side=china" in root.findtext("html")
     assert client.get("/oembed", params={"url": server.url + "/", "maxwidth": "-3"}).status_code == 422
     assert client.get("/oembed").status_code == 422
+
+
+def test_oembed_never_hands_out_the_iframe_of_an_error_page(client, server):
+    """A maxheight under the embed's least height, a view the embed refuses or a parameter it does
+    not take is a 422 naming the fault (it gave an iframe of a 400 page, or dropped the
+    parameter); every iframe it gives loads."""
+    base = server.url
+    for params, fault in (({"url": base + "/", "maxheight": 100}, "maxheight"),
+                          ({"url": base + "/?side=mars"}, "mars"),
+                          ({"url": base + "/?foo=1"}, "foo"),
+                          ({"url": base + "/?from=2025-02-30"}, "2025-02-30"),
+                          ({"url": base + "/story/huawei?step=99"}, "step"),
+                          ({"url": base + "/event/2018-03-22-section-301-presidential-memorandum?x=1"}, "x")):
+        r = client.get("/oembed", params=params)
+        assert r.status_code == 422 and fault in r.json()["detail"], (params, r.text)
+    for url in (base + "/?side=china&lang=zh", base + "/story/huawei?step=3&lang=zh", base + "/embed?title=T"):
+        data = client.get("/oembed", params={"url": url, "maxheight": 150}).json()
+        src = re.search(r'src="([^"]+)"', data["html"]).group(1).replace("&amp;", "&")
+        assert client.get(src.replace(base, "")).status_code == 200, src
+
+
+def test_chinese_pages_discover_a_chinese_embed(client, server):
+    """The oEmbed link of a Chinese event or story page names the Chinese page (and the story's
+    step), so a CMS embeds it in Chinese."""
+    event = client.get("/events", params={"limit": 1}).json()["events"][0]
+    for path, title in ((f"/event/{event['id']}?lang=zh", event["title"]["zh"]), ("/story/huawei?lang=zh&step=3", None)):
+        data = registry_for(server).request(parse_qs(urlsplit(discover(client, path)).query)["url"][0])
+        src = re.search(r'src="([^"]+)"', data["html"]).group(1).replace("&amp;", "&")
+        assert parse_qs(urlsplit(src).query)["lang"] == ["zh"], src
+        if title:
+            assert data["title"] == title
+        else:
+            assert parse_qs(urlsplit(src).query)["step"] == ["3"], src

@@ -140,6 +140,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "from_after_to": {"en": "“From” ({start}) is after “To” ({end}).", "zh": "“起始”（{start}）晚于“截止”（{end}）。"},
     "zoom_empty": {"en": "No event of this view falls in the zoomed range.", "zh": "当前缩放范围内没有符合条件的事件。"},
     "no_such_event": {"en": "There is no event “{id}”.", "zh": "没有事件“{id}”。"},
+    "repeated_param": {"en": "“{name}” is given more than once; it takes one value.",
+                       "zh": "参数“{name}”出现了不止一次；它只取一个值。"},
+    "bad_lang": {"en": "“{value}” is not a language of this site: use en or zh.",
+                 "zh": "“{value}”不是本站的语言：请使用 en 或 zh。"},
+    "bad_value": {"en": "“{value}” is not a valid value: {detail}.", "zh": "“{value}”不是有效的取值。"},
+    "bad_significance": {"en": "use 1, 2 or 3 (1 minor, 2 notable, 3 landmark).",
+                         "zh": "请使用 1、2 或 3（1 一般，2 重要，3 里程碑）。"},
+    "q_too_long": {"en": "a search has at most {n} characters.", "zh": "搜索词最多 {n} 个字符。"},
+    "unknown_value": {"en": "unknown {name} '{value}'; known values: {known}",
+                      "zh": "“{value}”不是 {name} 的取值；可用取值：{known}。"},
+    "state_needs_as_of": {"en": "state needs as_of (the day the states are taken on)",
+                          "zh": "state 须与 as_of（判断状态的日期）一起使用。"},
+    "as_of_after_review": {"en": "as_of {as_of} is after the date through which sources were reviewed ({reviewed}): "
+                                 "what was in force then is not known here",
+                           "zh": "as_of（{as_of}）晚于来源核查截止日期（{reviewed}）：本站无从得知当日有效的措施。"},
     "no_such_story": {"en": "There is no story “{id}”.", "zh": "没有故事“{id}”。"},
     "bad_step": {"en": "step must be a number from 1 to {n}.", "zh": "step 应为 1 至 {n} 之间的数字。"},
     "step_of": {"en": "Step {n} of {total}", "zh": "第{n}步，共{total}步"},
@@ -158,6 +173,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "as_of": {"en": "In force on", "zh": "生效日期"},
     "as_of_help": {"en": "a day: shows the measures in force then", "zh": "选择某日，显示当日有效的措施"},
     "state_of_play": {"en": "State of play on {day}: {n} measures in force", "zh": "{day}时的状况：{n}项措施有效"},
+    # with state= other than in-force: the states shown, named (state_names)
+    "state_or": {"en": " or ", "zh": "或"},
+    "state_of_play_states": {"en": "State of play on {day}: {n} measures {states}", "zh": "{day}时的状况：{n}项措施{states}"},
     "glossary": {"en": "Glossary", "zh": "词汇表"},
     "glossary_intro": {"en": "The terms of export controls and trade measures used in this timeline, with the name each is given here in English and Chinese.",
                        "zh": "本时间线中使用的出口管制与贸易措施术语，附中英文统一名称。"},
@@ -178,6 +196,22 @@ STRINGS: dict[str, dict[str, str]] = {
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
+
+
+STATE_NAMES = {
+    "in-force": {"en": "in force", "zh": "有效"}, "suspended": {"en": "suspended", "zh": "已暂停"},
+    "ended": {"en": "ended", "zh": "已结束"}, "superseded": {"en": "superseded", "zh": "已被取代"},
+    "reversed": {"en": "reversed", "zh": "已撤销"},
+}
+
+
+def state_of_play_heading(day: str, n: int, states: tuple[str, ...] | list[str], lang: str) -> str:
+    """"State of play on …: N measures in force", or, with other states asked for, the states
+    named ("… 8 measures suspended", "… 124 measures in force or suspended")."""
+    if not states or list(states) == ["in-force"]:
+        return t("state_of_play", lang, day=day, n=n)
+    joined = t("state_or", lang).join(STATE_NAMES[s][lang] for s in states)
+    return t("state_of_play_states", lang, day=day, n=n, states=joined)
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -19,11 +19,12 @@ from app.filters import FILTERS
 from app.figure import PLOT_PX, figure_dict
 from app.preview import preview_html
 from app.httpcache import prepare, respond, send
-from app.i18n import count_text, document_number_note, format_date, negotiate, parenthetical, source_publisher, t
+from app.i18n import (STATE_NAMES, count_text, document_number_note, format_date, negotiate, parenthetical,
+                      source_publisher, state_of_play_heading, t)
 from app.models import Event
 from app.errors import ProblemError
 from app.jsonout import json_for_script
-from app.params import FilterParams, parse_partial_date
+from app.params import Q_MAX, FilterParams, parse_partial_date, repeatable
 from app.renderers import event_jsonld
 from app.store import Snapshot
 from app.stories import story_json
@@ -78,9 +79,20 @@ def _html_error(request: Request, lang: str, status: int, message: str) -> HTMLR
 
 def _only_lang(request: Request, lang: str) -> None:
     """Event pages take `lang` and nothing else: another parameter is an error, not ignored."""
+    check_page_params(request, lang, ("lang",))
+
+
+def check_page_params(request: Request, lang: str, allowed: tuple[str, ...]) -> None:
+    """A page that takes only `allowed` (an event, a story, the glossary): another parameter, one
+    given twice, or a lang that is neither en nor zh is an error, not ignored or replaced."""
     for name in request.query_params.keys():
-        if name != "lang":
-            raise ProblemError(400, t("unknown_param", lang, name=name, known="lang"), name)
+        if name not in allowed:
+            raise ProblemError(400, t("unknown_param", lang, name=name, known=", ".join(allowed)), name)
+        if len(request.query_params.getlist(name)) > 1:
+            raise ProblemError(400, t("repeated_param", lang, name=name), name)
+    asked = request.query_params.get("lang")
+    if asked is not None and asked not in ("en", "zh"):
+        raise ProblemError(400, t("bad_lang", lang, value=asked), "lang")
 
 
 def _globals(request: Request, lang: str) -> dict[str, Any]:
@@ -126,8 +138,12 @@ def _static_data(request: Request, lang: str, mode: str) -> dict[str, Any] | Non
     return {
         "mode": mode, "events_url": u.events_api(), "index_url": u.file("query-index.json"),
         "strings": {**{k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
-                                               "invalid_date", "invalid_day", "unknown_param")},
-                    "state_of_play": t("state_of_play", lang, day="{day}", n="{n}")},
+                                               "invalid_date", "invalid_day", "unknown_param", "repeated_param",
+                                               "unknown_value", "state_needs_as_of", "as_of_after_review",
+                                               "bad_significance", "bad_lang", "q_too_long", "bad_value")},
+                    "state_of_play": t("state_of_play", lang, day="{day}", n="{n}"),
+                    "state_of_play_states": t("state_of_play_states", lang, day="{day}", n="{n}", states="{states}")},
+        "state_names": {k: v[lang] for k, v in STATE_NAMES.items()}, "state_or": t("state_or", lang),
         "labels": {"side": {k: v.label.get(lang) for k, v in tax.sides.items()},
                    "category": {k: v.label.get(lang) for k, v in tax.categories.items()}},
         "explorer": {lg: u.explorer(lg) for lg in ("en", "zh")},
@@ -194,11 +210,19 @@ def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
 
 
 def _field_message(name: str, value: str, message: str, lang: str) -> str:
+    """A parameter's validation error in the page's language (the page names the parameter)."""
     if name == "as_of":
         return t("invalid_day", lang, value=value)
     if name in ("from", "to", "x0", "x1", "updated_since"):
         return t("invalid_date", lang, value=value)
-    return f"{name}: {message}"
+    if name == "lang":
+        return t("bad_lang", lang, value=value)
+    if name == "significance":
+        return t("bad_significance", lang)
+    if name == "q" and len(value) > Q_MAX:
+        return t("q_too_long", lang, n=Q_MAX)
+    return t("bad_value", lang, value=value, detail=message[:1].lower() + message[1:])
+
 
 
 def parse_view(model: type[ExplorerParams], request: Request, snap: Snapshot, lang: str):
@@ -206,11 +230,15 @@ def parse_view(model: type[ExplorerParams], request: Request, snap: Snapshot, la
     x_range, errors), errors mapping a parameter name to a readable message. A bad parameter is
     dropped from the view (and named on the page); it is never silently replaced or ignored."""
     known = {info.alias or name for name, info in model.model_fields.items()}
+    lists = {info.alias or name for name, info in model.model_fields.items() if repeatable(info)}
     errors: dict[str, str] = {}
+    dropped: set[str] = set()
     for name in request.query_params.keys():
         if name not in known and name not in errors:
             errors[name] = t("unknown_param", lang, name=name, known=", ".join(sorted(known)))
-    dropped: set[str] = set()
+        elif name not in lists and name not in errors and len(request.query_params.getlist(name)) > 1:
+            errors[name] = t("repeated_param", lang, name=name)
+            dropped.add(name)
     for _ in range(len(known) + 1):
         raw = {k: v for k, v in parse_params_raw(model, request).items() if k not in dropped}
         try:
@@ -223,7 +251,7 @@ def parse_view(model: type[ExplorerParams], request: Request, snap: Snapshot, la
                 dropped.add(name)
             continue
         try:
-            query = params.to_query(snap)
+            query = params.to_query(snap, lang=lang)
         except ProblemError as exc:
             name = exc.parameter or "request"
             if name == "from" and "to" in raw and exc.detail.startswith("'from'"):
@@ -250,8 +278,7 @@ def parse_params_raw(model: type[BaseModel], request: Request) -> dict[str, Any]
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
-        origin = getattr(info.annotation, "__origin__", None)
-        if origin is list:
+        if repeatable(info):
             values = [v for v in request.query_params.getlist(key) if v.strip()]
             if values:
                 data[key] = values
@@ -301,6 +328,8 @@ def _view(request: Request, model: type[ExplorerParams], lang: str) -> dict[str,
         "api_items": filters + [("lang", lang)],
         "errors": errors, "raw": request.query_params, "zoom_empty": zoom_empty,
         "state_of_play": _state_of_play(snap, events, lang) if query.as_of else None,
+        "state_of_play_heading": state_of_play_heading(format_date(query.as_of, "day", lang), len(events), query.state, lang)
+        if query.as_of else None,
     }
 
 
@@ -423,7 +452,7 @@ def embed(request: Request) -> Response:
 def _get_event(request: Request, event_id: str, lang: str) -> Event:
     event = snapshot(request).get(event_id)
     if event is None:
-        raise ProblemError(404, f"no event with id {event_id!r}")
+        raise ProblemError(404, t("no_such_event", lang, id=event_id))
     return event
 
 
@@ -491,9 +520,7 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
     lang = _lang(request)
 
     def build():
-        for name in request.query_params.keys():
-            if name not in ("lang", "step") + (("theme", "height") if embed else ()):
-                raise ProblemError(400, t("unknown_param", lang, name=name, known="lang, step" + (", theme, height" if embed else "")), name)
+        check_page_params(request, lang, ("lang", "step") + (("theme", "height") if embed else ()))
         snap = snapshot(request)
         story = snap.story(story_id)
         if story is None:

@@ -47,6 +47,7 @@ def parse_partial_date(value: str, *, end: bool) -> dt.date:
     return dt.date(year, month_i, int(day))  # raises ValueError for 2022-02-30
 
 
+Q_MAX = 200  # characters of a search
 Values = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_VALUES)]
 
 
@@ -69,7 +70,7 @@ class FilterParams(BaseModel):
     side: Values = Field([], description=BY_NAME["side"].description, examples=[["china"]])
     entity: Values = Field([], description="A named company or product, e.g. H200 or Huawei (whole-word match). Repeatable.", examples=[["H200"]])
     status: Values = Field([], description=BY_NAME["status"].description, examples=[["official"]])
-    q: str | None = Field(None, max_length=200, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id.", examples=["gallium", "出口管制"])
+    q: str | None = Field(None, max_length=Q_MAX, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id.", examples=["gallium", "出口管制"])
     significance: int | None = Field(None, ge=1, le=3, description="Minimum significance (1 minor, 2 notable, 3 landmark).")
     updated_since: str | None = Field(
         None, description="Only events added or changed on or after this date (YYYY-MM-DD; a year or month means "
@@ -77,7 +78,8 @@ class FilterParams(BaseModel):
     as_of: str | None = Field(
         None, description="A day (YYYY-MM-DD): only the measures in effect that day (tariffs, export-control rules, "
         "listings, laws, restrictions, licence decisions, guidance), each carrying its `state` on that day. Alone it "
-        "gives what was in force; `state` adds measures suspended, ended, superseded or reversed by then. At most "
+        "gives what was in force; `state` chooses the states instead (state=suspended: only the suspended ones; "
+        "state=in-force&state=suspended: both). At most "
         "the sources' review date (/taxonomy `reviewed_through`).", examples=["2025-12-01"])
     state: Values = Field([], description="With as_of: in-force (default), suspended, ended, superseded, reversed. "
                                           "Repeatable.", examples=[["in-force", "suspended"]])
@@ -102,12 +104,14 @@ class FilterParams(BaseModel):
             return value.strip()
         return None
 
-    def to_query(self, snapshot: Snapshot, default_sort: str = "date") -> EventQuery:
+    def to_query(self, snapshot: Snapshot, default_sort: str = "date", lang: str = "en") -> EventQuery:
+        """The query, or a 400 naming the parameter at fault (its message in `lang`: the pages')."""
+        from app.i18n import t
         tax = snapshot.taxonomy
         for name, known in vocabularies(tax).items():
             for value in getattr(self, name):
                 if value not in known:
-                    raise ProblemError(400, f"unknown {name} {value!r}; known values: {', '.join(sorted(known))}", name)
+                    raise ProblemError(400, t("unknown_value", lang, name=name, value=value, known=", ".join(sorted(known))), name)
         date_from = parse_partial_date(self.date_from, end=False) if self.date_from else None
         date_to = parse_partial_date(self.date_to, end=True) if self.date_to else None
         if date_from and date_to and date_from > date_to:
@@ -118,12 +122,11 @@ class FilterParams(BaseModel):
         from app.inforce import STATES
         for value in self.state:
             if value not in STATES:
-                raise ProblemError(400, f"unknown state {value!r}; known values: {', '.join(STATES)}", "state")
+                raise ProblemError(400, t("unknown_value", lang, name="state", value=value, known=", ".join(STATES)), "state")
         if self.state and not as_of:
-            raise ProblemError(400, "state needs as_of (the day the states are taken on)", "state")
+            raise ProblemError(400, t("state_needs_as_of", lang), "state")
         if as_of and as_of > tax.reviewed_through:
-            raise ProblemError(400, f"as_of {as_of} is after the date through which sources were reviewed "
-                                    f"({tax.reviewed_through}): what was in force then is not known here", "as_of")
+            raise ProblemError(400, t("as_of_after_review", lang, as_of=as_of, reviewed=tax.reviewed_through), "as_of")
         return EventQuery(
             date_from=date_from, date_to=date_to,
             **{name: tuple(dict.fromkeys(getattr(self, name))) for name in NAMES},
@@ -163,23 +166,43 @@ def decode_cursor(cursor: str) -> int:
         raise ProblemError(400, "malformed cursor; use the `next` URL of a previous response", "cursor") from None
 
 
-_KNOWN: dict[int, frozenset[str]] = {}
+_KNOWN: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def _known_params(route) -> frozenset[str]:
-    """The query parameter names a route declares: a pydantic model's fields (by alias), or a
-    plain parameter's name. Computed once per route."""
+def repeatable(info) -> bool:
+    """Whether a field takes a list: its parameter may be given more than once."""
+    return getattr(info.annotation, "__origin__", None) is list
+
+
+def _known_params(route) -> tuple[frozenset[str], frozenset[str]]:
+    """The query parameter names a route declares (a pydantic model's fields by alias, or a plain
+    parameter's name), and those that take a list. Computed once per route."""
     known = _KNOWN.get(id(route))
     if known is None:
         names: set[str] = set()
+        lists: set[str] = set()
         for param in route.dependant.query_params:
             annotation = param.field_info.annotation
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 names |= {info.alias or name for name, info in annotation.model_fields.items()}
+                lists |= {info.alias or name for name, info in annotation.model_fields.items() if repeatable(info)}
             else:
                 names.add(param.alias)
-        known = _KNOWN[id(route)] = frozenset(names)
+                lists |= {param.alias} if repeatable(param.field_info) else set()
+        known = _KNOWN[id(route)] = (frozenset(names), frozenset(lists))
     return known
+
+
+def repeated_params(items, lists) -> ProblemError | None:
+    """A 400 for a parameter that takes one value given more than once (which one would count
+    is not for the server to guess), or None."""
+    seen: set[str] = set()
+    for name, _value in items:
+        if name in seen and name not in lists:
+            return ProblemError(400, f"parameter {name!r} is given more than once; it takes one value", name,
+                                title="Repeated query parameter")
+        seen.add(name)
+    return None
 
 
 def unknown_params(names, known) -> ProblemError | None:
@@ -198,6 +221,7 @@ def reject_unknown_params(request: Request) -> None:
     route = request.scope.get("route")
     if route is None or not getattr(route, "include_in_schema", True) or not hasattr(route, "dependant"):
         return  # the pages and static files check their own parameters
-    problem = unknown_params(request.query_params.keys(), _known_params(route))
+    known, lists = _known_params(route)
+    problem = unknown_params(request.query_params.keys(), known) or repeated_params(request.query_params.multi_items(), lists)
     if problem is not None:
         raise problem

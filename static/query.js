@@ -136,6 +136,12 @@
     var params = typeof search === 'string' ? new URLSearchParams(search) : search;
     var errors = {}, dropped = {};
     params.forEach(function (v, k) { if (index.known_params.indexOf(k) < 0 && !(k in errors)) errors[k] = 'unknown'; });
+    // a parameter that takes one value, given twice: which one counts is not guessed (app/pages.py parse_view)
+    params.forEach(function (v, k) {
+      if (!(k in errors) && index.known_params.indexOf(k) >= 0 && lists(index).indexOf(k) < 0 && params.getAll(k).length > 1) {
+        errors[k] = 'repeated'; dropped[k] = true;
+      }
+    });
     for (var round = 0; round < 40; round++) {
       var r = raw(params, index);
       Object.keys(dropped).forEach(function (k) { delete r[k]; });

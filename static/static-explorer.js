@@ -276,10 +276,21 @@
     function message(name) {
       var why = errors[name], value = raw.getAll(name).slice(-1)[0] || '';
       if (why === 'unknown') return (S.unknown_param || '{name}').replace('{name}', name).replace('{known}', index.known_params.join(', '));
+      if (why === 'repeated') return (S.repeated_param || why).replace('{name}', name);
+      var vocab = index.vocab[name];
+      if (vocab && /^unknown /.test(why)) {
+        var bad = raw.getAll(name).filter(function (v) { return vocab.indexOf(v) < 0; })[0] || value;
+        return (S.unknown_value || why).replace('{name}', name).replace('{value}', bad).replace('{known}', vocab.slice().sort().join(', '));
+      }
+      if (why === 'state needs as_of') return S.state_needs_as_of || why;
+      if (why === 'after the review date') return (S.as_of_after_review || why).replace('{as_of}', value).replace('{reviewed}', index.reviewed_through);
+      if (name === 'significance') return S.bad_significance || why;
+      if (name === 'lang') return (S.bad_lang || why).replace('{value}', value);
+      if (name === 'q' && why === 'too long') return (S.q_too_long || why).replace('{n}', '200');
       if (why === 'from-after-to') return (S.from_after_to || why).replace('{start}', raw.get('from')).replace('{end}', raw.get('to'));
       if (name === 'as_of' && why !== 'after the review date') return (S.invalid_day || why).replace('{value}', value);
       if (['from', 'to', 'updated_since', 'x0', 'x1'].indexOf(name) >= 0) return (S.invalid_date || why).replace('{value}', value);
-      return name + ': ' + why;
+      return (S.bad_value || why).replace('{value}', value).replace('{detail}', why);
     }
     var box = document.createElement('div');
     box.className = 'error'; box.id = 'view-errors'; box.setAttribute('role', 'alert');
@@ -328,7 +339,7 @@
         .map(function (i) { return byEventId[index.ids[i]]; });
       drawn.forEach(function (e) { if (!keep[e.id]) muted[e.id] = true; });
     }
-    renderStateOfPlay(asOf ? kept : null, asOf);
+    renderStateOfPlay(asOf ? kept : null, asOf, a.parsed.query.state);
     var text = countText(kept.length);
     document.getElementById('count').textContent = text;
     chart.setAttribute('data-event-count', String(kept.length));

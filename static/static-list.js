@@ -55,7 +55,7 @@
     }
 
     /* The "state of play" panel: the measures in force, by side and category (as the server's). */
-    function renderStateOfPlay(list, day) {
+    function renderStateOfPlay(list, day, states) {
       var box = document.getElementById('state-of-play');
       if (!box) return;
       box.replaceChildren();
@@ -64,7 +64,13 @@
       var L = st.labels || { side: {}, category: {} };
       var h = document.createElement('h2');
       h.id = 'sop-h';
-      h.textContent = (st.strings.state_of_play || '{day}: {n}').replace('{day}', day).replace('{n}', list.length);
+      // as app/i18n.py state_of_play_heading: the states named when others than in-force are asked for
+      var names = (states || []).filter(function (s) { return s !== 'in-force'; }).length
+        ? states.map(function (s) { return (st.state_names || {})[s] || s; }) : null;
+      var joined = names ? names.join(st.state_or || ' or ') : '';
+      h.textContent = names
+        ? (st.strings.state_of_play_states || '{day}: {n}').replace('{day}', day).replace('{n}', list.length).replace('{states}', joined)
+        : (st.strings.state_of_play || '{day}: {n}').replace('{day}', day).replace('{n}', list.length);
       box.appendChild(h);
       Object.keys(L.side).forEach(function (side) {
         var mine = list.filter(function (e) { return e.side === side; });

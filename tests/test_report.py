@@ -287,3 +287,35 @@ def test_a_download_holds_the_whole_view(client):
     bad = client.get("/events.csv", params={"format": "json"})
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
     assert client.get("/events.csv", params={"format": "csv"}).status_code == 200
+
+
+def test_bad_input_is_named_in_the_page_language_and_never_guessed(client):
+    """A parameter given twice (that takes one value) is an error in the API and on pages, not
+    resolved by a guess; a lang that is neither en nor zh is an error on every page; a page's
+    messages are in its language; the state-of-play heading names the states shown."""
+    import re
+
+    r = client.get("/events", params=[("from", "2023"), ("from", "2024")])
+    assert r.status_code == 400 and r.json()["parameter"] == "from" and "more than once" in r.json()["detail"]
+    assert client.get("/events", params=[("side", "us"), ("side", "china")]).status_code == 200  # a list
+    page = client.get("/", params=[("lang", "zh"), ("sort", "-date"), ("sort", "date")]).text
+    assert "<li><code>sort</code>: 参数“sort”出现了不止一次；它只取一个值。</li>" in page
+    for path in ("/event/2018-03-22-section-301-presidential-memorandum", "/glossary", "/story/huawei"):
+        r = client.get(path, params={"lang": "fr"})
+        assert r.status_code == 400 and "“fr” is not a language of this site" in r.text, path
+    assert client.get("/story/huawei", params=[("step", "2"), ("step", "5")]).status_code == 400
+    zh = {
+        "side=mars": "“mars”不是 side 的取值",
+        "state=suspended": "state 须与 as_of（判断状态的日期）一起使用。",
+        "as_of=2030-01-01": "晚于来源核查截止日期",
+        "significance=9": "请使用 1、2 或 3",
+    }
+    for query, message in zh.items():
+        page = client.get(f"/?lang=zh&{query}").text
+        errors = re.search(r'<div class="error" role="alert" id="view-errors">(.*?)</div>', page, re.S)[1]
+        assert message in errors and not re.search(r"[a-z]{4,} [a-z]{4,}", errors.split("</h2>", 1)[1].replace("as_of", "")), errors
+    assert "没有事件“nope”" in client.get("/event/nope", params={"lang": "zh"}).text
+    heading = lambda q: re.search(r'<h2 id="sop-h">([^<]*)', client.get("/?" + q).text)[1]  # noqa: E731
+    assert heading("as_of=2025-12-01").endswith("measures in force")
+    assert heading("as_of=2025-12-01&state=suspended").endswith("measures suspended")
+    assert heading("as_of=2025-12-01&state=in-force&state=suspended&lang=zh").endswith("项措施有效或已暂停")

@@ -140,13 +140,14 @@ def _static_data(request: Request, lang: str, mode: str) -> dict[str, Any] | Non
         "strings": {**{k: t(k, lang) for k in ("error_title", "not_applied", "results_without", "from_after_to",
                                                "invalid_date", "invalid_day", "unknown_param", "repeated_param",
                                                "unknown_value", "state_needs_as_of", "as_of_after_review",
-                                               "bad_significance", "bad_lang", "q_too_long", "bad_value")},
+                                               "bad_significance", "bad_lang", "q_too_long", "bad_value",
+                                               "no_such_event")},
                     "state_of_play": t("state_of_play", lang, day="{day}", n="{n}"),
                     "state_of_play_states": t("state_of_play_states", lang, day="{day}", n="{n}", states="{states}")},
         "state_names": {k: v[lang] for k, v in STATE_NAMES.items()}, "state_or": t("state_or", lang),
         "labels": {"side": {k: v.label.get(lang) for k, v in tax.sides.items()},
                    "category": {k: v.label.get(lang) for k, v in tax.categories.items()}},
-        "explorer": {lg: u.explorer(lg) for lg in ("en", "zh")},
+        "explorer": {lg: u.explorer(lg) for lg in ("en", "zh")}, "embed": {lg: u.embed(lg) for lg in ("en", "zh")},
         "count_one": t("event_one", lang), "count_many": t("events_count", lang, n="{n}"),
         "no_events": t("no_events", lang), "timeline": t("timeline", lang),
     }
@@ -545,6 +546,14 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
                      "embed_src": u.abs.story_embed(story.id, lang),
                      "embed_srcs": {lg: u.abs.story_embed(story.id, lg) for lg in ("en", "zh")}, "embed_script": u.abs.asset("embed.js", versioned=False),
                      "strings": {k: t(k, lang) for k in ("step_of", "previous", "next", "copy", "copied")}}
+        if u.static:  # no server to answer 400: story.js checks the address as check_page_params does
+            allowed = ["lang", "step"] + (["theme", "height"] if embed else [])
+            page_data["check"] = {
+                "allowed": allowed, "pages": {lg: (u.story_embed if embed else u.story)(story.id, lg) for lg in ("en", "zh")},
+                "strings": {"error_title": t("error_title", lang), "bad_step": t("bad_step", lang, n=len(story.steps)),
+                            "unknown_param": t("unknown_param", lang, name="{name}", known=", ".join(allowed)),
+                            "repeated_param": t("repeated_param", lang, name="{name}"),
+                            "bad_lang": t("bad_lang", lang, value="{value}")}}
         steps = [{"n": i + 1, "event": e, "narrative": s.narrative.get(lang), "zoom": data["steps"][i]["zoom"],
                   "links": s.links} for i, (s, e) in enumerate(zip(story.steps, events))]
         view_url = u.abs.story(story.id, lang)

@@ -90,7 +90,8 @@
     page.figure = figure;
     return redraw();
   }).then(function () {
-    if (page.selected) { select(page.selected, true); window.CCT.focusDate(chart, page.selected.slice(0, 10)); }
+    var selected = page.selected || window.CCT.embedSelected;  // the static embed's event= (static-explorer.js)
+    if (selected) { select(selected, true); window.CCT.focusDate(chart, selected.slice(0, 10)); }
     report();
   });
   if (window.matchMedia) {

@@ -53,9 +53,10 @@
 
   var lang = page.lang;
   var asked = new URLSearchParams(location.search);
-  if (!isEmbed && asked.get('lang') && asked.get('lang') !== lang && st.explorer && st.explorer[asked.get('lang')]) {
-    // a link written for the live site (/?lang=zh&...): the language is a folder here
-    var target = st.explorer[asked.get('lang')];
+  var pages = isEmbed ? st.embed : st.explorer;
+  if (asked.get('lang') && asked.get('lang') !== lang && pages && pages[asked.get('lang')]) {
+    // a link written for the live site (/?lang=zh&..., /embed?lang=zh&...): the language is a folder here
+    var target = pages[asked.get('lang')];
     asked.delete('lang');
     location.replace(new URL(target + (asked.toString() ? '?' + asked : '') + location.hash, location.href).href);
     return;
@@ -245,6 +246,8 @@
           chart.setAttribute('aria-label', st.timeline + ': ' + text);
           var fig = buildFigure(kept, s);
           renderLegend(fig);
+          // event=: the detail opens, as on the live embed (an unknown id is named in the errors)
+          window.CCT.embedSelected = s.event && index.ids.indexOf(s.event) >= 0 ? s.event : null;
           return fig;
         })
         .catch(function (err) {  // e.g. opened from file://: every event, as exported
@@ -277,6 +280,7 @@
       var why = errors[name], value = raw.getAll(name).slice(-1)[0] || '';
       if (why === 'unknown') return (S.unknown_param || '{name}').replace('{name}', name).replace('{known}', index.known_params.join(', '));
       if (why === 'repeated') return (S.repeated_param || why).replace('{name}', name);
+      if (why === 'no-such-event') return (S.no_such_event || why).replace('{id}', value);
       var vocab = index.vocab[name];
       if (vocab && /^unknown /.test(why)) {
         var bad = raw.getAll(name).filter(function (v) { return vocab.indexOf(v) < 0; })[0] || value;
@@ -320,6 +324,8 @@
   function answer(search, extra) {
     var parsed = window.CCTQuery.parse(search, extra ? Object.assign({}, index, { known_params: extra }) : index);
     var ids = window.CCTQuery.match(index, parsed.query).map(function (i) { return index.ids[i]; });
+    // an unknown event is named, as the server names it (app/pages.py _selected): the page stays
+    if (parsed.query.event && index.ids.indexOf(parsed.query.event) < 0) parsed.errors.event = 'no-such-event';
     return { parsed: parsed, ids: ids };
   }
 
@@ -359,6 +365,7 @@
 
   function select(id, opts) {
     opts = opts || {};
+    if (index && index.ids.indexOf(id) < 0) return Promise.resolve();  // named in the errors (answer)
     var url = panelUrl(id);
     return fetch(url)
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })

@@ -17,6 +17,42 @@
   var current = 0;
   var drawn = null;
 
+  /* The static export has no server to answer a bad address with a 400: the page checks it as
+     the server does (app/pages.py check_page_params), names what it did not apply, and goes to
+     the other language's file for lang= (the language is in the file's name). */
+  var check = page.check;
+  if (check) {
+    var asked = new URLSearchParams(location.search), problems = [];
+    var want = asked.get('lang');
+    if (want && want !== page.lang && check.pages[want]) {
+      asked.delete('lang');
+      location.replace(new URL(check.pages[want], location.href).href + (asked.toString() ? '?' + asked : '') + location.hash);
+      return;
+    }
+    asked.forEach(function (v, k) {
+      if (check.allowed.indexOf(k) < 0) problems.push([k, check.strings.unknown_param.replace('{name}', k)]);
+    });
+    check.allowed.forEach(function (k) {
+      if (asked.getAll(k).length > 1) problems.push([k, check.strings.repeated_param.replace('{name}', k)]);
+    });
+    if (want && !check.pages[want]) problems.push(['lang', check.strings.bad_lang.replace('{value}', want)]);
+    var s = asked.get('step');
+    if (s !== null && !(/^\d+$/.test(s) && +s >= 1 && +s <= steps.length)) problems.push(['step', check.strings.bad_step]);
+    if (problems.length) {
+      var box = document.createElement('div'), h = document.createElement('h2'), ul = document.createElement('ul');
+      box.className = 'error'; box.id = 'view-errors'; box.setAttribute('role', 'alert');
+      h.textContent = check.strings.error_title; box.appendChild(h);
+      problems.forEach(function (p) {
+        var li = document.createElement('li'), code = document.createElement('code');
+        code.textContent = p[0]; li.appendChild(code); li.appendChild(document.createTextNode(': ' + p[1]));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      var main = document.getElementById('main');
+      main.insertBefore(box, main.firstChild);
+    }
+  }
+
   document.documentElement.classList.add('stepping');
   nav.hidden = false;
 

@@ -571,3 +571,34 @@ def test_exported_embed_applies_its_own_parameters_and_reports_bad_ones(page, si
     text = page.locator("#view-errors").inner_text()
     assert "height" in text and "theme" in text
     assert "theme-purple" not in page.locator("html").get_attribute("class")
+
+
+def test_static_site_refuses_what_the_server_refuses(page, site, export):
+    """Where the server answers a bad address with a message, the static site names it too, in the
+    page's language: an unknown event stays on the explorer (it left for a 404 page), a repeated
+    parameter is not guessed (the server took the last, the static explorer the first), a story's
+    step out of range or an unknown parameter is named (they were silently step 1); lang= on an
+    embed or a story goes to that language's file, and event= opens the embed's detail."""
+    open_static(page, f"{site}/index.html?event=nope")
+    assert page.url.endswith("/index.html?event=nope")
+    assert "There is no event “nope”." in page.locator("#view-errors").inner_text()
+    open_static(page, f"{site}/zh/index.html?sort=-date&sort=date&side=mars")
+    text = page.locator("#view-errors").inner_text()
+    assert "参数“sort”出现了不止一次" in text and "“mars”不是 side 的取值" in text, text
+    for path, message in (("story/huawei/index.html?step=99", "step must be a number from 1 to"),
+                          ("story/huawei/index.html?foo=1", "Unknown parameter “foo”"),
+                          ("embed/story/huawei/index.html?step=0", "step must be a number from 1 to")):
+        page.goto(f"{site}/{path}")
+        page.locator("#view-errors").wait_for(timeout=15000)
+        assert message in page.locator("#view-errors").inner_text(), path
+    page.goto(f"{site}/story/huawei/index.html?lang=zh&step=3")
+    page.wait_for_url("**/story/huawei/zh/index.html?step=3")
+    assert page.locator("#step-status").inner_text() == "第3步，共{}步".format(len(export[1].story("huawei").steps))
+    page.goto(f"{site}/embed/index.html?side=china&lang=zh")
+    page.wait_for_url("**/embed/zh/index.html?side=china")
+    wait_chart(page)
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    event = export[1].events[-1].id
+    page.goto(f"{site}/embed/index.html?event={event}")
+    page.locator(f"#detail:not([hidden]) article[data-id='{event}']").wait_for(timeout=15000)
+    assert page.watch.errors == []

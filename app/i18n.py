@@ -137,6 +137,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "invalid_date": {"en": "“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
                      "zh": "“{value}”不是有效日期：请使用 YYYY、YYYY-MM 或 YYYY-MM-DD。"},
     "invalid_day": {"en": "“{value}” is not a day: use YYYY-MM-DD.", "zh": "“{value}”不是有效日期：请使用 YYYY-MM-DD。"},
+    "zoom_needs_both": {"en": "a zoom needs both x0 and x1.", "zh": "缩放范围须同时给出 x0 和 x1。"},
+    "zoom_reversed": {"en": "x0 ({start}) is not before x1 ({end}).", "zh": "x0（{start}）不早于 x1（{end}）。"},
     "from_after_to": {"en": "“From” ({start}) is after “To” ({end}).", "zh": "“起始”（{start}）晚于“截止”（{end}）。"},
     "zoom_empty": {"en": "No event of this view falls in the zoomed range.", "zh": "当前缩放范围内没有符合条件的事件。"},
     "no_such_event": {"en": "There is no event “{id}”.", "zh": "没有事件“{id}”。"},

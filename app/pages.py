@@ -141,7 +141,7 @@ def _static_data(request: Request, lang: str, mode: str) -> dict[str, Any] | Non
                                                "invalid_date", "invalid_day", "unknown_param", "repeated_param",
                                                "unknown_value", "state_needs_as_of", "as_of_after_review",
                                                "bad_significance", "bad_lang", "q_too_long", "bad_value",
-                                               "no_such_event")},
+                                               "no_such_event", "zoom_needs_both", "zoom_reversed")},
                     "state_of_play": t("state_of_play", lang, day="{day}", n="{n}"),
                     "state_of_play_states": t("state_of_play_states", lang, day="{day}", n="{n}", states="{states}")},
         "state_names": {k: v[lang] for k, v in STATE_NAMES.items()}, "state_or": t("state_or", lang),
@@ -203,11 +203,32 @@ def render_detail(request: Request, snap: Snapshot, event: Event, lang: str, hea
         link_terms=_linker(urls(request), snap, lang, event.id))
 
 
+class ZoomError(ValueError):
+    """What is wrong with a zoom (x0, x1): [(parameter, message key, values)]."""
+
+    def __init__(self, problems: list[tuple[str, str, dict]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
 def _x_range(params: ExplorerParams) -> tuple[dt.date, dt.date] | None:
-    if not (params.x0 and params.x1):
+    """The zoomed range, or None; a zoom with one end, a bad date or its ends reversed is a
+    ZoomError naming the parameter at fault (static/query.js parse does the same)."""
+    if not (params.x0 or params.x1):
         return None
-    x0, x1 = parse_partial_date(params.x0, end=False), parse_partial_date(params.x1, end=True)
-    return (x0, x1) if x0 < x1 else None
+    if not (params.x0 and params.x1):
+        raise ZoomError([("x0" if params.x0 else "x1", "zoom_needs_both", {})])
+    ends, problems = [], []
+    for name, value, end in (("x0", params.x0, False), ("x1", params.x1, True)):
+        try:
+            ends.append(parse_partial_date(value, end=end))
+        except ValueError:
+            problems.append((name, "invalid_date", {"value": value}))
+    if problems:
+        raise ZoomError(problems)
+    if not ends[0] < ends[1]:
+        raise ZoomError([("x0", "zoom_reversed", {"start": params.x0, "end": params.x1})])
+    return ends[0], ends[1]
 
 
 def _field_message(name: str, value: str, message: str, lang: str) -> str:
@@ -264,9 +285,9 @@ def parse_view(model: type[ExplorerParams], request: Request, snap: Snapshot, la
             continue
         try:
             x_range = _x_range(params)
-        except ValueError:
-            for name in ("x0", "x1"):
-                errors.setdefault(name, t("invalid_date", lang, value=request.query_params.get(name, "")))
+        except ZoomError as exc:
+            for name, key, values in exc.problems:
+                errors.setdefault(name, t(key, lang, **values))
             dropped |= {"x0", "x1"}
             continue
         return params, query, x_range, errors

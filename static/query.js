@@ -160,15 +160,19 @@
         continue;
       }
       var q = made.query, x0 = null, x1 = null;
-      if (r.x0 && r.x1) {
-        try { x0 = partialDate(r.x0, false); x1 = partialDate(r.x1, true); }
-        catch (e) {
-          if (!('x0' in errors)) errors.x0 = e.message;
-          if (!('x1' in errors)) errors.x1 = e.message;
+      if (r.x0 || r.x1) {  // app/pages.py _x_range: both ends, valid dates, in order
+        var zoom = {};
+        if (!(r.x0 && r.x1)) zoom[r.x0 ? 'x0' : 'x1'] = 'zoom-needs-both';
+        else {
+          try { x0 = partialDate(r.x0, false); } catch (e) { zoom.x0 = e.message; }
+          try { x1 = partialDate(r.x1, true); } catch (e) { zoom.x1 = e.message; }
+          if (!Object.keys(zoom).length && !(x0 < x1)) zoom.x0 = 'zoom-reversed';
+        }
+        if (Object.keys(zoom).length) {
+          Object.keys(zoom).forEach(function (k) { if (!(k in errors)) errors[k] = zoom[k]; });
           dropped.x0 = dropped.x1 = true;
           continue;
         }
-        if (!(x0 < x1)) { x0 = x1 = null; }
       }
       q.x0 = x0; q.x1 = x1;
       q.lang = r.lang || null;

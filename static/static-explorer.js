@@ -281,6 +281,8 @@
       if (why === 'unknown') return (S.unknown_param || '{name}').replace('{name}', name).replace('{known}', index.known_params.join(', '));
       if (why === 'repeated') return (S.repeated_param || why).replace('{name}', name);
       if (why === 'no-such-event') return (S.no_such_event || why).replace('{id}', value);
+      if (why === 'zoom-needs-both') return S.zoom_needs_both || why;
+      if (why === 'zoom-reversed') return (S.zoom_reversed || why).replace('{start}', raw.get('x0')).replace('{end}', raw.get('x1'));
       var vocab = index.vocab[name];
       if (vocab && /^unknown /.test(why)) {
         var bad = raw.getAll(name).filter(function (v) { return vocab.indexOf(v) < 0; })[0] || value;

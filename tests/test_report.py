@@ -319,3 +319,18 @@ def test_bad_input_is_named_in_the_page_language_and_never_guessed(client):
     assert heading("as_of=2025-12-01").endswith("measures in force")
     assert heading("as_of=2025-12-01&state=suspended").endswith("measures suspended")
     assert heading("as_of=2025-12-01&state=in-force&state=suspended&lang=zh").endswith("项措施有效或已暂停")
+
+
+def test_a_zoom_is_both_ends_in_order(client):
+    """x0 and x1 zoom the chart together: one alone, reversed ends or a bad date is named (each
+    was silently ignored, and one bad end blamed both)."""
+    import re
+
+    def errors(query: str) -> dict[str, str]:
+        page = client.get("/?" + query).text
+        return dict(re.findall(r"<li><code>([^<]+)</code>: ([^<]*)</li>", page))
+    assert errors("x0=2024-01-01") == {"x0": "a zoom needs both x0 and x1."}
+    assert errors("x1=2024-01-01&lang=zh") == {"x1": "缩放范围须同时给出 x0 和 x1。"}
+    assert errors("x0=2024&x1=2023") == {"x0": "x0 (2024) is not before x1 (2023)."}
+    assert list(errors("x0=banana&x1=2024")) == ["x0"]
+    assert errors("x0=2023&x1=2024") == {}

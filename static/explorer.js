@@ -8,6 +8,7 @@
   var chart = document.getElementById('chart');
   var form = document.getElementById('filters');
   var detail = document.getElementById('detail');
+  window.CCT.clearHeader(detail);
   var detailBody = document.getElementById('detail-body');
   var figure = page.figure;
   var loading = null;

@@ -63,6 +63,7 @@
   }
   var chart = document.getElementById('chart');
   var detail = document.getElementById('detail');
+  window.CCT.clearHeader(detail);
   var detailBody = document.getElementById('detail-body');
   var results = document.getElementById('results');
   var toggle = document.getElementById('connectors-toggle');

@@ -420,7 +420,29 @@
     }); });
   }
 
-  window.CCT = { stepper: stepper, draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
+  /* The detail drawer (fixed at the right) starts below the site header while the header is on
+     screen, so its links (language, glossary, Embed) stay usable with an event open; a drawer as
+     wide as the screen (phones) covers it all, as an overlay does. */
+  function clearHeader(panel) {
+    var header = document.querySelector('header.site');
+    if (!panel || !header) return;
+    function place() {
+      var wide = window.innerWidth - panel.getBoundingClientRect().width > 1;
+      panel.style.top = wide ? Math.max(0, Math.round(header.getBoundingClientRect().bottom)) + 'px' : '';
+    }
+    var queued = false;
+    function later() {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; place(); });
+    }
+    window.addEventListener('scroll', later, { passive: true });
+    window.addEventListener('resize', later);
+    new MutationObserver(later).observe(panel, { attributes: true, attributeFilter: ['hidden'] });
+    place();
+  }
+
+  window.CCT = { clearHeader: clearHeader, stepper: stepper, draw: draw, focusDate: focusDate, clearFocus: clearFocus, keptShapes: kept, markerCount: markerCount, isDark: isDark,
                  embedDialog: embedDialog, chartToggle: chartToggle, showThread: showThread,
                  watchFilters: watchFilters, keepFragmentInView: keepFragmentInView };
 })();

@@ -473,3 +473,23 @@ def test_the_range_slider_comes_after_the_markers_and_nothing_moves(browser, ser
     assert len(boxes) == 1, f"the plot area moved when the range slider came: {boxes}"
     assert "x0=" not in pg.url and "x1=" not in pg.url  # adding the slider is not a zoom
     ctx.close()
+
+
+def test_an_open_event_leaves_the_header_usable(page, server):
+    """The detail drawer starts below the site header while it is on screen (it covered the
+    Embed button and the language link), and takes the whole height once the page is scrolled."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(server.url + "/?q=H200&event=2025-12-08-h200-exports-allowed")
+    wait_chart(page)
+    page.locator("#detail:not([hidden])").wait_for()
+    page.wait_for_function("() => parseFloat(getComputedStyle(document.getElementById('detail')).top) > 0")
+    for sel in ("#embed-button", "header.site a.lang-switch"):
+        hit = page.evaluate(f"""(() => {{ const r = document.querySelector({sel!r}).getBoundingClientRect();
+            const el = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return el && el.closest({sel!r}) !== null; }})()""")
+        assert hit, f"{sel} is covered with an event open"
+    page.click("#embed-button")
+    assert page.locator("dialog[open]").count() == 1
+    page.keyboard.press("Escape")
+    page.mouse.wheel(0, 600)
+    page.wait_for_function("() => parseFloat(getComputedStyle(document.getElementById('detail')).top) === 0")

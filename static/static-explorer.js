@@ -245,7 +245,14 @@
           if (summary) summary.textContent = summary.textContent.replace(/\(\d+\)\s*$/, '(' + kept.length + ')');
           chart.setAttribute('data-event-count', String(kept.length));
           chart.setAttribute('aria-label', st.timeline + ': ' + text);
-          var fig = buildFigure(kept, s);
+          // with as_of the chart keeps the view's other events, greyed, as the server's embed does
+          var asOf = a.parsed.query.as_of, drawn = kept, muted = {};
+          if (asOf) {
+            drawn = window.CCTQuery.match(index, Object.assign({}, a.parsed.query, { as_of: null, state: [] }))
+              .map(function (i) { return byEventId[index.ids[i]]; });
+            drawn.forEach(function (e) { if (!keep[e.id]) muted[e.id] = true; });
+          }
+          var fig = buildFigure(drawn, s, muted, asOf);
           renderLegend(fig);
           // event=: the detail opens, as on the live embed (an unknown id is named in the errors)
           window.CCT.embedSelected = s.event && index.ids.indexOf(s.event) >= 0 ? s.event : null;

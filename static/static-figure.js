@@ -38,6 +38,41 @@
     return pos;
   }
 
+  /* app/figure.py landmark_labels(): the short labels of the landmarks in view (significance 3),
+     above their marker or, if that collides with a label placed, below; skipped if both collide;
+     at the scale of the view, so a narrower view labels what the whole one had no room for. */
+  var LABEL_FONT_PX = 11;
+  function textPx(text) {  // app/figure.py _text_px
+    var w = 0;
+    for (var ch of text) w += LABEL_FONT_PX * (ch.codePointAt(0) > 0x2E80 ? 1.0 : 0.58);
+    return w + 6;
+  }
+  function escapeText(text) { return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+  function landmarkLabels(list, y, view, plotPx, lang, muted) {
+    var v0 = Date.parse(view[0]), span = Math.max(Math.round((Date.parse(view[1]) - v0) / DAY), 1);
+    var placed = [], out = [];
+    list.filter(function (e) { return e.significance === 3 && e.label && !muted[e.id]; })
+      .sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0; })
+      .forEach(function (e) {
+        if (!(view[0] <= e.date && e.date <= view[1])) return;
+        var text = e.label[lang] || e.label.en;
+        var x = Math.round((Date.parse(e.date) - v0) / DAY) / span * plotPx, width = textPx(text);
+        var x0 = x - width / 2, x1 = x + width / 2;
+        var tries = [[12, [y[e.id] + 0.04, y[e.id] + 0.2]], [-12, [y[e.id] - 0.2, y[e.id] - 0.04]]];
+        for (var t = 0; t < tries.length; t++) {
+          var shift = tries[t][0], band = tries[t][1];
+          var hit = placed.some(function (p) { return p[0] < x1 && x0 < p[1] && p[2] < band[1] && band[0] < p[3]; });
+          if (hit) continue;
+          placed.push([x0, x1, band[0], band[1]]);
+          out.push({ x: e.date, y: y[e.id], yshift: shift, text: escapeText(text), showarrow: false, xanchor: 'center',
+                     yanchor: shift > 0 ? 'bottom' : 'top', font: { size: LABEL_FONT_PX }, bgcolor: 'rgba(255,255,255,0.8)',
+                     borderpad: 1, name: 'landmark:' + e.id, captureevents: false });
+          break;
+        }
+      });
+    return out;
+  }
+
   function shiftDate(iso, days) { return new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10); }
 
   /* The figure of `kept` (events of events.json) at the view `s` (x0, x1, connectors), from the
@@ -101,14 +136,9 @@
     });
     var layout = JSON.parse(JSON.stringify(fullFigure.layout));
     layout.xaxis.range = view;
-    // the landmarks' labels (app/figure.py landmark_labels) of the events kept, at their new rows
-    layout.annotations = (layout.annotations || []).filter(function (a) {
-      var m = /^landmark:(.*)$/.exec(a.name || '');
-      if (!m) return true;
-      if (!keep[m[1]] || muted[m[1]]) return false;
-      a.y = y[m[1]];
-      return true;
-    });
+    // the landmarks' labels placed for this view (app/figure.py landmark_labels), as the server does
+    layout.annotations = (layout.annotations || []).filter(function (a) { return !/^landmark:/.test(a.name || ''); })
+      .concat(landmarkLabels(kept, y, view, meta.plot_px, meta.lang || 'en', muted));
     var fullLanes = (fullFigure.layout.meta || {}).lanes || LANES;
     layout.yaxis = Object.assign({}, layout.yaxis, {
       tickvals: lanes.map(function (_, i) { return i; }),

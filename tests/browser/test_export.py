@@ -602,3 +602,40 @@ def test_static_site_refuses_what_the_server_refuses(page, site, export):
     page.goto(f"{site}/embed/index.html?event={event}")
     page.locator(f"#detail:not([hidden]) article[data-id='{event}']").wait_for(timeout=15000)
     assert page.watch.errors == []
+
+
+@pytest.mark.parametrize("lang,query", [("en", {"q": "H200"}), ("zh", {"q": "H200"}),
+                                        ("en", {"side": ["china"], "category": ["tariff"]}), ("en", {})])
+def test_static_chart_labels_and_legend_are_the_servers(page, site, export, lang, query):
+    """A filtered static chart labels the landmarks the server labels for that view (it kept only
+    those the whole view had room for), and its legend lists only the categories drawn (a hidden
+    attribute the legend's CSS overrode showed all of them)."""
+    from urllib.parse import urlencode
+
+    from app.figure import PLOT_PX, figure_dict
+    snap = export[1]
+    events = [snap.get(i) for i in expected(snap, **query)]
+    fig = figure_dict(snap, events, lang, plot_px=PLOT_PX["explorer"])
+    want = sorted((a["name"], a["text"]) for a in fig["layout"].get("annotations", []))
+    assert want or "q" not in query  # the H200 views have landmarks to label
+    open_static(page, f"{site}/{'zh/' if lang == 'zh' else ''}index.html?{urlencode(query, doseq=True)}")
+    wait_count(page, len(events))
+    got = page.evaluate("(document.getElementById('chart').layout.annotations || [])"
+                        ".filter(a => /^landmark:/.test(a.name || '')).map(a => [a.name, a.text])")
+    assert sorted(map(tuple, got)) == want
+    shown = page.eval_on_selector_all(".chart-legend li[data-category]", "els => els.filter(e => e.offsetParent !== null)"
+                                      ".map(e => e.getAttribute('data-category'))")
+    assert set(shown) == {e.category for e in events}
+
+
+def test_static_embed_greys_what_was_not_in_force(page, site, export):
+    """With as_of the static embed draws the view's other events greyed, as the server's embed does
+    (it left them out)."""
+    snap = export[1]
+    kept = expected(snap, as_of="2025-12-01", side=["china"])
+    context = expected(snap, side=["china"])
+    page.goto(f"{site}/embed/index.html?as_of=2025-12-01&side=china")
+    page.wait_for_function(f"() => document.querySelectorAll({POINTS!r}).length === {len(context)}", timeout=20000)
+    greyed = page.evaluate("document.getElementById('chart').data.filter(t => t.marker && Array.isArray(t.marker.color))"
+                           ".reduce((n, t) => n + t.marker.color.filter(c => c === '#a9a9a9').length, 0)")
+    assert greyed == len(context) - len(kept) > 0

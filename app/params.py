@@ -70,7 +70,7 @@ class FilterParams(BaseModel):
     side: Values = Field([], description=BY_NAME["side"].description, examples=[["china"]])
     entity: Values = Field([], description="A named company or product, e.g. H200 or Huawei (whole-word match). Repeatable.", examples=[["H200"]])
     status: Values = Field([], description=BY_NAME["status"].description, examples=[["official"]])
-    q: str | None = Field(None, max_length=Q_MAX, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id.", examples=["gallium", "出口管制"])
+    q: str | None = Field(None, max_length=Q_MAX, description="Full-text search in English and Chinese: every word must occur (as a substring, case-insensitive) in the title, summary, context, entities or id; quotation marks and invisible characters are ignored, traditional Chinese finds the simplified text.", examples=["gallium", "出口管制"])
     significance: int | None = Field(None, ge=1, le=3, description="Minimum significance (1 minor, 2 notable, 3 landmark).")
     updated_since: str | None = Field(
         None, description="Only events added or changed on or after this date (YYYY-MM-DD; a year or month means "

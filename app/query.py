@@ -83,7 +83,7 @@ def _filter(snapshot: Snapshot, query: EventQuery) -> list[int]:
 
     # Full text (app/textindex.py): every term must occur, as a substring, in the event's folded
     # titles, summaries, context, entities or id, in either language.
-    terms = {fold(t) for t in (query.q or "").split() if t.strip()}
+    terms = {term for t in (query.q or "").split() if (term := fold(t))}  # a term of quotes only is none
     indices: Iterable[int]
     if terms:
         found = snapshot.text_index.matching(terms)

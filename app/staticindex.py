@@ -16,7 +16,7 @@ from typing import Any
 
 from app.inforce import STATES, is_measure, start_of, state_on
 from app.filters import FACETS, NAMES, event_values, vocabularies
-from app.store import Snapshot, _search_text, fold
+from app.store import SEARCH_DROP, T2S, Snapshot, _search_text, fold
 
 
 
@@ -62,14 +62,17 @@ def build_index(snapshot: Snapshot, known_params: list[str]) -> dict[str, Any]:
             for value in event_values(name, event, snapshot.taxonomy):
                 postings[name].setdefault(value, []).append(i)
     tax = snapshot.taxonomy
+    texts = [_search_text(e) for e in events]
+    entities = [[fold(x) for x in e.entities] for e in events]
+    corpus = set("".join(texts)) | {ch for names in entities for name in names for ch in name}
     return {
         "snapshot": snapshot.content_hash,
         "ids": [e.id for e in events],
         "dates": [e.date.isoformat() for e in events],
         "significance": [e.significance for e in events],
         "updated": [e.updated.isoformat() for e in events],
-        "entities": [[fold(x) for x in e.entities] for e in events],
-        "text": [_search_text(e) for e in events],
+        "entities": entities,
+        "text": texts,
         "postings": postings,
         "filters": list(NAMES),  # app/filters.py: the vocabulary filters, and the facets counted
         "facets": list(FACETS),
@@ -78,5 +81,9 @@ def build_index(snapshot: Snapshot, known_params: list[str]) -> dict[str, Any]:
         "reviewed_through": tax.reviewed_through.isoformat(),
         "known_params": sorted(known_params),
         "fold": fold_table(),
+        # app/store.py fold: what search drops, and the traditional characters whose simplified
+        # form occurs in the texts (another can match nothing, mapped or not)
+        "drop": SEARCH_DROP,
+        "t2s": {trad: simple for trad, simple in T2S.items() if simple in corpus},
         "nfkc": unicodedata.unidata_version,
     }

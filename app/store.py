@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import importlib.util
 import logging
 import os
 import threading
@@ -45,9 +46,34 @@ class StoreError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in the event store")
 
 
+# Search folds away what a reader's words may carry and the texts do not: quotation marks (a
+# quoted phrase is searched as its words), invisible characters (zero-width space, joiners,
+# soft hyphen, BOM), and traditional Chinese characters, which become simplified ones by
+# OpenCC's character table (the texts are simplified Chinese: 實體清單 finds 实体清单).
+SEARCH_DROP = "\"“”„«»「」『』《》〈〉\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def _t2s() -> dict[str, str]:
+    """OpenCC's TSCharacters table (traditional -> simplified, its first candidate), read from
+    the opencc-python-reimplemented package's data without importing it."""
+    spec = importlib.util.find_spec("opencc")
+    path = Path(spec.origin).parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simplified = line.partition("\t")
+        if len(trad) == 1 and simplified.split():
+            table[trad] = simplified.split()[0]
+    return table
+
+
+T2S: dict[str, str] = _t2s()
+_SEARCH_MAP = str.maketrans({**T2S, **{ch: None for ch in SEARCH_DROP}})
+
+
 def fold(text: str) -> str:
-    """Normalise text for search: NFKC (full-width forms), case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Normalise text for search: NFKC (full-width forms), case-folded, then SEARCH_DROP dropped
+    and traditional characters made simplified (static/query.js fold does the same)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_SEARCH_MAP)
 
 
 @dataclass(frozen=True)

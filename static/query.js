@@ -29,8 +29,15 @@
   /* app/store.py fold(): NFKC, then casefold (per character: the index's table holds the
      characters whose casefold differs from their lowercase). */
   function fold(text, index) {
-    var table = index.fold, out = '';
-    for (var ch of String(text).normalize('NFKC')) out += Object.prototype.hasOwnProperty.call(table, ch) ? table[ch] : ch.toLowerCase();
+    var table = index.fold, t2s = index.t2s || {}, drop = index.drop || '', out = '';
+    var has = Object.prototype.hasOwnProperty;
+    for (var ch of String(text).normalize('NFKC')) {
+      var folded = has.call(table, ch) ? table[ch] : ch.toLowerCase();
+      for (var c of folded) {  // then what search drops, and traditional characters made simplified
+        if (drop.indexOf(c) >= 0) continue;
+        out += has.call(t2s, c) ? t2s[c] : c;
+      }
+    }
     return out;
   }
 
@@ -207,7 +214,7 @@
     });
     var entities = q.entity.map(function (v) { return fold(pyStrip(v), index); }).filter(function (t) { return t; });
     var res = entities.map(wholeWord);
-    var terms = q.q ? unique(pySplit(q.q).map(function (t) { return fold(t, index); })) : [];
+    var terms = q.q ? unique(pySplit(q.q).map(function (t) { return fold(t, index); }).filter(function (t) { return t; })) : [];
     var wanted = q.as_of ? (q.state.length ? q.state : ['in-force']) : null;
     var out = [];
     for (var i = 0; i < n; i++) {

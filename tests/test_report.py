@@ -334,3 +334,15 @@ def test_a_zoom_is_both_ends_in_order(client):
     assert errors("x0=2024&x1=2023") == {"x0": "x0 (2024) is not before x1 (2023)."}
     assert list(errors("x0=banana&x1=2024")) == ["x0"]
     assert errors("x0=2023&x1=2024") == {}
+
+
+def test_search_finds_what_a_reader_types(client):
+    """A quoted phrase is searched as its words, invisible characters are ignored and traditional
+    Chinese finds the simplified text (each gave 0 results without a word)."""
+    def ids(q: str) -> list[str]:
+        return [e["id"] for e in client.get("/events.json", params={"q": q}).json()["events"]]
+    assert ids('"entity list"') == ids("entity list") != []
+    assert ids("H\u200b200") == ids("H200") != []
+    assert ids("實體清單") == ids("实体清单") != []
+    assert ids("《出口管制法》") == ids("出口管制法") != []
+    assert ids("“”") == ids("") and len(ids("")) == 205

@@ -99,7 +99,9 @@ FIXED = ["", "side=china", "from=2025&to=2024", "as_of=2025-12-01", "as_of=2025-
          "state=suspended", "q=gallium%20%E7%A8%80%E5%9C%9F", "entity=H200", "catgory=tariff", "from=2025%2F03",
          "actor=us-bis&actor=nobody&category=tariff", "sort=-date&significance=3", "updated_since=2026-12-01",
          "x0=2022-01-01&x1=2021-01-01", "x0=bad&x1=2022", "from=2022-10-07", "to=2022-10-07",
-         "as_of=2025-11-10&state=suspended", "as_of=2025-11-09", "updated_since=2026-11-29", "q=%C4%B0STANBUL", "q=%E1%BA%9E", "q=%EF%BC%A8200"]
+         "as_of=2025-11-10&state=suspended", "as_of=2025-11-09", "updated_since=2026-11-29", "q=%C4%B0STANBUL", "q=%E1%BA%9E", "q=%EF%BC%A8200",
+         "q=%E5%AF%A6%E9%AB%94%E6%B8%85%E5%96%AE", "q=%22entity%20list%22", "q=H%E2%80%8B200", "q=%E2%80%9C%E2%80%9D",
+         "q=%E3%80%8A%E5%87%BA%E5%8F%A3%E7%AE%A1%E5%88%B6%E6%B3%95%E3%80%8B", "entity=%22H200%22"]
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))

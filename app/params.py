@@ -110,7 +110,7 @@ class FilterParams(BaseModel):
         tax = snapshot.taxonomy
         for name, known in vocabularies(tax).items():
             for value in getattr(self, name):
-                if value not in known:
+                if value.strip() and value not in known:  # an empty value is "not set", as from= and q=
                     raise ProblemError(400, t("unknown_value", lang, name=name, value=value, known=", ".join(sorted(known))), name)
         date_from = parse_partial_date(self.date_from, end=False) if self.date_from else None
         date_to = parse_partial_date(self.date_to, end=True) if self.date_to else None
@@ -120,19 +120,20 @@ class FilterParams(BaseModel):
         since = parse_partial_date(self.updated_since, end=False) if self.updated_since else None
         as_of = parse_partial_date(self.as_of, end=False) if self.as_of else None
         from app.inforce import STATES
-        for value in self.state:
+        states = [v for v in self.state if v.strip()]
+        for value in states:
             if value not in STATES:
                 raise ProblemError(400, t("unknown_value", lang, name="state", value=value, known=", ".join(STATES)), "state")
-        if self.state and not as_of:
+        if states and not as_of:
             raise ProblemError(400, t("state_needs_as_of", lang), "state")
         if as_of and as_of > tax.reviewed_through:
             raise ProblemError(400, t("as_of_after_review", lang, as_of=as_of, reviewed=tax.reviewed_through), "as_of")
         return EventQuery(
             date_from=date_from, date_to=date_to,
-            **{name: tuple(dict.fromkeys(getattr(self, name))) for name in NAMES},
+            **{name: tuple(dict.fromkeys(v for v in getattr(self, name) if v.strip())) for name in NAMES},
             entity=tuple(dict.fromkeys(e.strip() for e in self.entity if e.strip())),
             q=q, significance=self.significance, updated_since=since, sort=self.sort or default_sort,
-            as_of=as_of, state=tuple(dict.fromkeys(self.state)) if as_of else (),
+            as_of=as_of, state=tuple(dict.fromkeys(states)) if as_of else (),
         )
 
 

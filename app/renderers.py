@@ -195,7 +195,7 @@ def render_ics(ctx: RenderContext) -> bytes:
         sources = "\n".join(f"- {_source_text(s, ctx.lang, ctx.snapshot.publisher_name)}" for s in e.sources)
         item.add("description", f"{with_state(ctx, e, e.summary.get(ctx.lang))}\n\n{sources}")
         item.add("url", ctx.urls.event(e.id, ctx.lang))
-        item.add("categories", [e.category])
+        item.add("categories", [ctx.snapshot.taxonomy.categories[e.category].label.get(ctx.lang)])
         item.add("transp", "TRANSPARENT")
         cal.add_component(item)
     return cal.to_ical()

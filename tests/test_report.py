@@ -346,3 +346,19 @@ def test_search_finds_what_a_reader_types(client):
     assert ids("實體清單") == ids("实体清单") != []
     assert ids("《出口管制法》") == ids("出口管制法") != []
     assert ids("“”") == ids("") and len(ids("")) == 205
+
+
+def test_empty_values_mean_not_set_everywhere(client):
+    """An empty value is "not set" in the API as on pages and as from= and q= were (side= was a
+    400, "unknown side ''"); the Chinese calendar names categories in Chinese."""
+    from icalendar import Calendar
+
+    everything = client.get("/events.json").json()["total"]
+    for params in ({"side": ""}, {"state": "", "as_of": ""}, {"from": "", "q": ""}, {"category": ["", "tariff"]}):
+        r = client.get("/events.json", params=params)
+        assert r.status_code == 200, (params, r.text)
+    assert client.get("/events.json", params={"side": ""}).json()["total"] == everything
+    assert client.get("/events.json", params={"category": ["", "tariff"]}).json()["total"] == \
+        client.get("/events.json", params={"category": "tariff"}).json()["total"]
+    cal = Calendar.from_ical(client.get("/events.ics", params={"lang": "zh", "category": "tariff"}).content)
+    assert {str(c) for v in cal.walk("VEVENT") for c in v["categories"].cats} == {"关税"}

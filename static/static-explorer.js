@@ -85,7 +85,10 @@
 
   function parseState(search) {
     var p = new URLSearchParams(search);
-    function one(name) { var v = p.get(name); return v && v.trim() ? v.trim() : ''; }
+    function one(name) {  // given twice it is not applied (named in the errors, as the server does)
+      var all = p.getAll(name);
+      return all.length === 1 && all[0].trim() ? all[0].trim() : '';
+    }
     function many(name) {
       var out = [];
       p.getAll(name).forEach(function (v) { v = v.trim(); if (v && out.indexOf(v) < 0) out.push(v); });
@@ -492,7 +495,9 @@
 
   /* ---- embed dialog: the static embed of the current filters, in the page's language ---- */
   window.CCT.embedDialog(page.strings, function (chosen) {
-    var filters = state ? filterQuery(state).toString() : '';
+    var view = state ? fullQuery(state) : new URLSearchParams();  // as the live dialog: the view, zoom included,
+    view.delete('event');                                          // without the open event
+    var filters = view.toString();
     return { src: new URL(page.embed_urls[chosen || lang], location.href).href + (filters ? '?' + filters : ''),
              script: new URL(page.embed_script, location.href).href, height: page.embed_height };
   });

@@ -585,6 +585,13 @@ def test_static_site_refuses_what_the_server_refuses(page, site, export):
     open_static(page, f"{site}/zh/index.html?sort=-date&sort=date&side=mars")
     text = page.locator("#view-errors").inner_text()
     assert "参数“sort”出现了不止一次" in text and "“mars”不是 side 的取值" in text, text
+    assert visible_ids(page) == expected(export[1])  # neither sort applied: oldest first, as the server
+    open_static(page, f"{site}/index.html?side=china&x0=2024-01-01&x1=2025-06-30")
+    page.click("#embed-button")
+    src = re.search(r'src="([^"]+)"', page.locator("#embed-code-iframe").input_value())[1].replace("&amp;", "&")
+    assert src.endswith("embed/index.html?side=china&x0=2024-01-01&x1=2025-06-30"), src  # the zoom, as live
+    page.frame_locator("#embed-preview").locator("#chart[data-drawn='true']").wait_for(timeout=20000)
+    page.keyboard.press("Escape")
     for path, message in (("story/huawei/index.html?step=99", "step must be a number from 1 to"),
                           ("story/huawei/index.html?foo=1", "Unknown parameter “foo”"),
                           ("embed/story/huawei/index.html?step=0", "step must be a number from 1 to")):

@@ -20,7 +20,7 @@
   /* The static export has no server to answer a bad address with a 400: the page checks it as
      the server does (app/pages.py check_page_params), names what it did not apply, and goes to
      the other language's file for lang= (the language is in the file's name). */
-  var check = page.check;
+  var check = page.check, addressProblems = false;
   if (check) {
     var asked = new URLSearchParams(location.search), problems = [];
     var want = asked.get('lang');
@@ -50,6 +50,7 @@
       box.appendChild(ul);
       var main = document.getElementById('main');
       main.insertBefore(box, main.firstChild);
+      addressProblems = true;  // the reader sees the message first, not a step it moved to
     }
   }
 
@@ -126,7 +127,7 @@
   });
   window.addEventListener('popstate', function () { show(stepFromUrl(), { focus: true }); });
 
-  show(stepFromUrl(), { focus: new URL(location.href).searchParams.has('step') });
+  show(stepFromUrl(), { focus: !addressProblems && new URL(location.href).searchParams.has('step') });
 
   /* The Embed dialog: the story's embed, opened at the current step. */
   if (!page.embed) {

@@ -598,6 +598,7 @@ def test_static_site_refuses_what_the_server_refuses(page, site, export):
         page.goto(f"{site}/{path}")
         page.locator("#view-errors").wait_for(timeout=15000)
         assert message in page.locator("#view-errors").inner_text(), path
+        assert page.evaluate("document.getElementById('view-errors').getBoundingClientRect().top") >= 0, path  # in view
     page.goto(f"{site}/story/huawei/index.html?lang=zh&step=3")
     page.wait_for_url("**/story/huawei/zh/index.html?step=3")
     assert page.locator("#step-status").inner_text() == "第3步，共{}步".format(len(export[1].story("huawei").steps))

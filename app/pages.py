@@ -246,7 +246,6 @@ def _field_message(name: str, value: str, message: str, lang: str) -> str:
     return t("bad_value", lang, value=value, detail=message[:1].lower() + message[1:])
 
 
-
 def parse_view(model: type[ExplorerParams], request: Request, snap: Snapshot, lang: str):
     """The view a page's URL asks for, and what in it could not be applied: (params, query,
     x_range, errors), errors mapping a parameter name to a readable message. A bad parameter is
@@ -542,7 +541,8 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
     lang = _lang(request)
 
     def build():
-        check_page_params(request, lang, ("lang", "step") + (("theme", "height") if embed else ()))
+        allowed = ("lang", "step") + (("theme", "height") if embed else ())
+        check_page_params(request, lang, allowed)
         snap = snapshot(request)
         story = snap.story(story_id)
         if story is None:
@@ -568,7 +568,6 @@ def _story_page(request: Request, story_id: str, embed: bool) -> Response:
                      "embed_srcs": {lg: u.abs.story_embed(story.id, lg) for lg in ("en", "zh")}, "embed_script": u.abs.asset("embed.js", versioned=False),
                      "strings": {k: t(k, lang) for k in ("step_of", "previous", "next", "copy", "copied")}}
         if u.static:  # no server to answer 400: story.js checks the address as check_page_params does
-            allowed = ["lang", "step"] + (["theme", "height"] if embed else [])
             page_data["check"] = {
                 "allowed": allowed, "pages": {lg: (u.story_embed if embed else u.story)(story.id, lg) for lg in ("en", "zh")},
                 "strings": {"error_title": t("error_title", lang), "bad_step": t("bad_step", lang, n=len(story.steps)),

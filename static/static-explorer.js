@@ -303,7 +303,7 @@
       if (why === 'after the review date') return (S.as_of_after_review || why).replace('{as_of}', value).replace('{reviewed}', index.reviewed_through);
       if (name === 'significance') return S.bad_significance || why;
       if (name === 'lang') return (S.bad_lang || why).replace('{value}', value);
-      if (name === 'q' && why === 'too long') return (S.q_too_long || why).replace('{n}', '200');
+      if (name === 'q' && why === 'too long') return S.q_too_long || why;
       if (why === 'from-after-to') return (S.from_after_to || why).replace('{start}', raw.get('from')).replace('{end}', raw.get('to'));
       if (name === 'as_of' && why !== 'after the review date') return (S.invalid_day || why).replace('{value}', value);
       if (['from', 'to', 'updated_since', 'x0', 'x1'].indexOf(name) >= 0) return (S.invalid_date || why).replace('{value}', value);
